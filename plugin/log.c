@@ -1,0 +1,134 @@
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define LINE_MAX_LEN 2048
+
+static const char *const secret_keys[] = {"password", "passwd", "secret",       "token",
+                                          "api_key",  "apikey", "authorization"};
+
+typedef struct sink {
+    char *out;
+    size_t size, len;
+} sink;
+
+static void put(sink *s, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n && s->len + 1 < s->size; i++)
+        s->out[s->len++] = p[i];
+    s->out[s->len] = '\0';
+}
+
+static int value_end(char c)
+{
+    return c == '\0' || c == '"' || c == '\'' || c == ' ' || c == '&' || c == ',' || c == '}' ||
+           c == ';' || c == '\n' || c == '\t';
+}
+
+/* At `p`, "Bearer " then a token? Returns the length of the whole match. */
+static size_t bearer_at(const char *p)
+{
+    if (strncasecmp(p, "bearer ", 7) != 0 || value_end(p[7]))
+        return 0;
+    size_t n = 7;
+    while (!value_end(p[n]))
+        n++;
+    return n;
+}
+
+/* At `p`, a secret key followed by a separator (optional quote, ':' or '=')? Returns the
+ * length up to the value, 0 otherwise. */
+static size_t key_at(const char *p)
+{
+    for (size_t k = 0; k < sizeof secret_keys / sizeof *secret_keys; k++) {
+        size_t n = strlen(secret_keys[k]);
+        if (strncasecmp(p, secret_keys[k], n) != 0)
+            continue;
+        if (p[n] == '"' || p[n] == '\'')
+            n++;
+        while (p[n] == ' ')
+            n++;
+        if (p[n] != ':' && p[n] != '=')
+            continue;
+        n++;
+        while (p[n] == ' ')
+            n++;
+        if (p[n] == '"' || p[n] == '\'')
+            n++;
+        return n;
+    }
+    return 0;
+}
+
+/* At `p` = "://", the userinfo password of a URL? Sets the span of the password. */
+static int url_password_at(const char *p, size_t *pass_start, size_t *pass_len)
+{
+    if (strncmp(p, "://", 3) != 0)
+        return 0;
+    size_t end = 3;
+    while (!value_end(p[end]) && p[end] != '/' && p[end] != '@')
+        end++;
+    if (p[end] != '@')
+        return 0;
+    const char *colon = memchr(p + 3, ':', end - 3);
+    if (!colon)
+        return 0;
+    *pass_start = (size_t)(colon + 1 - p);
+    *pass_len = end - *pass_start;
+    return 1;
+}
+
+size_t mdr_log_scrub(const char *in, char *out, size_t out_size)
+{
+    sink s = {out, out_size, 0};
+    if (out_size == 0)
+        return 0;
+    out[0] = '\0';
+    size_t masked = 0;
+    for (const char *p = in; *p;) {
+        size_t n, start, len;
+        if ((n = bearer_at(p)) > 0) {
+            put(&s, p, 7);
+            put(&s, "***", 3);
+            p += n;
+            masked++;
+        } else if ((n = key_at(p)) > 0 && !value_end(p[n])) {
+            put(&s, p, n);
+            p += n;
+            if ((n = bearer_at(p)) > 0)
+                put(&s, p, 7);
+            else
+                while (!value_end(p[n]))
+                    n++;
+            put(&s, "***", 3);
+            p += n;
+            masked++;
+        } else if (url_password_at(p, &start, &len)) {
+            put(&s, p, start);
+            put(&s, "***", 3);
+            p += start + len;
+            masked++;
+        } else {
+            put(&s, p, 1);
+            p++;
+        }
+    }
+    return masked;
+}
+
+void mdr_log(const ksc_host_services *services, ksc_log_level level, const char *fmt, ...)
+{
+    if (!services || !services->log)
+        return;
+    char raw[LINE_MAX_LEN], clean[LINE_MAX_LEN + 8];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    memcpy(clean, "mdr: ", 5);
+    mdr_log_scrub(raw, clean + 5, sizeof clean - 5);
+    services->log(services->host, level, clean);
+}

@@ -1,0 +1,230 @@
+#include "request.h"
+#include "reply.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int fail(mdr_request_error *e, const char *code, const char *prefix, const char *field)
+{
+    e->code = code;
+    e->details = json_object_new_object();
+    if (field) {
+        char full[256];
+        snprintf(full, sizeof full, "%s%s", prefix ? prefix : "", field);
+        json_object_object_add(e->details, "field", json_object_new_string(full));
+    }
+    return -1;
+}
+
+static void detail_int(mdr_request_error *e, const char *key, int64_t v)
+{
+    json_object_object_add(e->details, key, json_object_new_int64(v));
+}
+
+static void detail_str(mdr_request_error *e, const char *key, const char *v)
+{
+    json_object_object_add(e->details, key, json_object_new_string(v));
+}
+
+static size_t utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static const char *type_name(mdr_field_type t)
+{
+    switch (t) {
+    case MDR_FIELD_STRING:
+    case MDR_FIELD_ENUM:
+        return "string";
+    case MDR_FIELD_INT:
+        return "integer";
+    case MDR_FIELD_BOOL:
+        return "boolean";
+    case MDR_FIELD_OBJECT:
+        return "object";
+    case MDR_FIELD_ARRAY:
+        return "array";
+    }
+    return "?";
+}
+
+static int check_field(const mdr_field *f, json_object *v, const char *prefix, mdr_request_error *e)
+{
+    json_type want;
+    switch (f->type) {
+    case MDR_FIELD_INT:
+        want = json_type_int;
+        break;
+    case MDR_FIELD_BOOL:
+        want = json_type_boolean;
+        break;
+    case MDR_FIELD_OBJECT:
+        want = json_type_object;
+        break;
+    case MDR_FIELD_ARRAY:
+        want = json_type_array;
+        break;
+    default:
+        want = json_type_string;
+    }
+    if (!json_object_is_type(v, want)) {
+        fail(e, "wrong_type", prefix, f->name);
+        detail_str(e, "expected", type_name(f->type));
+        return -1;
+    }
+    if (f->type == MDR_FIELD_STRING) {
+        const char *s = json_object_get_string(v);
+        size_t len = (size_t)json_object_get_string_len(v);
+        if (strlen(s) != len) {
+            fail(e, "invalid_value", prefix, f->name);
+            return -1;
+        }
+        size_t chars = utf8_chars(s, len);
+        size_t max = f->max_len ? f->max_len : MDR_STRING_DEFAULT_MAX;
+        if (chars > max) {
+            fail(e, "too_long", prefix, f->name);
+            detail_int(e, "max", (int64_t)max);
+            return -1;
+        }
+        if (chars < f->min_len) {
+            fail(e, "too_short", prefix, f->name);
+            detail_int(e, "min", (int64_t)f->min_len);
+            return -1;
+        }
+    } else if (f->type == MDR_FIELD_ENUM) {
+        const char *s = json_object_get_string(v);
+        for (size_t i = 0; f->choices && f->choices[i]; i++)
+            if (strcmp(s, f->choices[i]) == 0)
+                return 0;
+        char allowed[512] = "";
+        for (size_t i = 0; f->choices && f->choices[i]; i++) {
+            size_t used = strlen(allowed);
+            snprintf(allowed + used, sizeof allowed - used, "%s%s", i ? ", " : "", f->choices[i]);
+        }
+        fail(e, "not_allowed", prefix, f->name);
+        detail_str(e, "allowed", allowed);
+        return -1;
+    } else if (f->type == MDR_FIELD_INT && (f->min || f->max)) {
+        int64_t n = json_object_get_int64(v);
+        /* json-c clamps values beyond int64 to the limits: also out of range for us */
+        if (n < f->min || n > f->max || n == INT64_MAX || n == INT64_MIN) {
+            fail(e, "out_of_range", prefix, f->name);
+            detail_int(e, "min", f->min);
+            detail_int(e, "max", f->max);
+            return -1;
+        }
+    } else if (f->type == MDR_FIELD_ARRAY && f->max_len &&
+               json_object_array_length(v) > f->max_len) {
+        fail(e, "too_many", prefix, f->name);
+        detail_int(e, "max", (int64_t)f->max_len);
+        return -1;
+    }
+    return 0;
+}
+
+int mdr_request_validate_object(json_object *obj, const mdr_field *fields, const char *prefix,
+                                mdr_request_error *e)
+{
+    e->code = NULL;
+    e->details = NULL;
+    json_object_object_foreach(obj, key, value)
+    {
+        (void)value;
+        const mdr_field *f = fields;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        if (!f->name)
+            return fail(e, "unknown_field", prefix, key);
+    }
+    for (const mdr_field *f = fields; f->name; f++) {
+        json_object *v = NULL;
+        if (!json_object_object_get_ex(obj, f->name, &v)) {
+            if (f->required)
+                return fail(e, "missing_field", prefix, f->name);
+            continue;
+        }
+        if (check_field(f, v, prefix, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int mdr_request_validate(const char *json, const mdr_field *fields, json_object **request,
+                         mdr_request_error *e)
+{
+    *request = NULL;
+    e->code = NULL;
+    e->details = NULL;
+    size_t len = json ? strlen(json) : 0;
+    if (len > MDR_REQUEST_MAX_BYTES) {
+        fail(e, "too_large", NULL, NULL);
+        detail_int(e, "max", MDR_REQUEST_MAX_BYTES);
+        return -1;
+    }
+    json_tokener *tok = json_tokener_new_ex(32);
+    if (!tok)
+        return fail(e, "no_memory", NULL, NULL);
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_object *obj = len ? json_tokener_parse_ex(tok, json, (int)len) : NULL;
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    /* Only whitespace may follow the value. */
+    while (obj && end < len && strchr(" \t\r\n", json[end]))
+        end++;
+    if (!obj || jerr != json_tokener_success || end != len) {
+        json_object_put(obj);
+        fail(e, "invalid_json", NULL, NULL);
+        detail_int(e, "offset", (int64_t)end);
+        return -1;
+    }
+    if (!json_object_is_type(obj, json_type_object)) {
+        json_object_put(obj);
+        return fail(e, "not_object", NULL, NULL);
+    }
+    if (mdr_request_validate_object(obj, fields, NULL, e) != 0) {
+        json_object_put(obj);
+        return -1;
+    }
+    *request = obj;
+    return 0;
+}
+
+ksc_status mdr_request_parse(const ksc_host_services *services, const ksc_call *call,
+                             const mdr_field *fields, json_object **request, char **response)
+{
+    mdr_request_error e;
+    if (mdr_request_validate(call->request_json, fields, request, &e) == 0)
+        return KSC_OK;
+    ksc_status status = strcmp(e.code, "no_memory") == 0 ? KSC_ERR_NO_MEMORY : KSC_ERR_INVALID;
+    return mdr_reply_error(services, call->lang, status, e.code, e.details, response);
+}
+
+const char *mdr_req_string(json_object *request, const char *name, const char *fallback)
+{
+    json_object *v;
+    return json_object_object_get_ex(request, name, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : fallback;
+}
+
+int64_t mdr_req_int(json_object *request, const char *name, int64_t fallback)
+{
+    json_object *v;
+    return json_object_object_get_ex(request, name, &v) && json_object_is_type(v, json_type_int)
+               ? json_object_get_int64(v)
+               : fallback;
+}
+
+int mdr_req_bool(json_object *request, const char *name, int fallback)
+{
+    json_object *v;
+    return json_object_object_get_ex(request, name, &v) && json_object_is_type(v, json_type_boolean)
+               ? json_object_get_boolean(v)
+               : fallback;
+}
