@@ -1,0 +1,324 @@
+/* ABI tests: the BUILT module file, loaded with dlopen under a fake host, exactly as a
+ * console host would load it. MDR_MODULE_PATH and TWO_SYMBOLS_PATH come from CMake. */
+#include "elf_exports.h"
+#include "fake_host.h"
+
+#include <CUnit/Basic.h>
+#include <dlfcn.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *handle;
+static const ksc_module_descriptor *desc;
+
+static int load_module(void)
+{
+    handle = dlopen(MDR_MODULE_PATH, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        fprintf(stderr, "dlopen: %s\n", dlerror());
+        return -1;
+    }
+    ksc_plugin_entry_fn entry = (ksc_plugin_entry_fn)dlsym(handle, KSC_PLUGIN_ENTRY_SYMBOL);
+    desc = entry ? entry() : NULL;
+    return desc ? 0 : -1;
+}
+
+static int unload_module(void)
+{
+    return handle ? dlclose(handle) : 0;
+}
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+typedef struct session {
+    fake_host *host;
+    ksc_module *module;
+} session;
+
+static void start(session *s, const char *config_text)
+{
+    s->host = fake_host_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s->host);
+    const char *path = config_text ? fake_host_write_file(s->host, "mdr.conf", config_text) : NULL;
+    char *error = NULL;
+    ksc_status st = desc->init(fake_host_services(s->host), path, &s->module, &error);
+    if (st != KSC_OK)
+        fprintf(stderr, "init: %s\n", error ? error : "(no error object)");
+    CU_ASSERT_EQUAL_FATAL(st, KSC_OK);
+    CU_ASSERT_PTR_NULL(error);
+}
+
+static void stop(session *s)
+{
+    desc->shutdown(s->module);
+    fake_host_free(s->host);
+}
+
+static const ksc_action *find_action(const char *name)
+{
+    for (size_t i = 0; i < desc->action_count; i++)
+        if (strcmp(desc->actions[i].name, name) == 0)
+            return &desc->actions[i];
+    return NULL;
+}
+
+/* Runs an action; returns the parsed reply (caller puts) and the status. */
+static json_object *call(session *s, const char *action, const char *lang, const char *request,
+                         ksc_status *status)
+{
+    const ksc_action *a = find_action(action);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    ksc_call c = {sizeof c, action, "admin", "main", lang, request, NULL};
+    char *response = NULL;
+    *status = a->run(s->module, &c, &response);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(response);
+    json_object *reply = json_tokener_parse(response);
+    fake_host_services(s->host)->free(response);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(reply);
+    return reply;
+}
+
+static const char *path_str(json_object *o, const char *a, const char *b, const char *c)
+{
+    json_object *v = o;
+    const char *keys[] = {a, b, c};
+    for (int i = 0; i < 3 && keys[i]; i++)
+        if (!json_object_object_get_ex(v, keys[i], &v))
+            return NULL;
+    return json_object_get_string(v);
+}
+
+/* ---- tests -------------------------------------------------------------------------- */
+
+static void abi__exports_exactly_one_symbol(void)
+{
+    char names[8][128];
+    int n = elf_exported_symbols(MDR_MODULE_PATH, names, 8);
+    CU_ASSERT_EQUAL(n, 1);
+    if (n >= 1)
+        CU_ASSERT_STRING_EQUAL(names[0], KSC_PLUGIN_ENTRY_SYMBOL);
+    /* The same check sees both symbols of a module built without a version script. */
+    CU_ASSERT_EQUAL(elf_exported_symbols(TWO_SYMBOLS_PATH, names, 8), 2);
+    /* And nothing internal is reachable through dlsym. */
+    CU_ASSERT_PTR_NULL(dlsym(handle, "mdr_tr"));
+    CU_ASSERT_PTR_NULL(dlsym(handle, "mdr_module_init"));
+}
+
+static void abi__descriptor_sizes_and_version(void)
+{
+    CU_ASSERT_EQUAL(desc->size, sizeof(ksc_module_descriptor));
+    CU_ASSERT_EQUAL(desc->abi_major, KSC_PLUGIN_ABI_MAJOR);
+    CU_ASSERT_STRING_EQUAL(desc->name, "mdr");
+    CU_ASSERT_EQUAL(desc->area_count, 6);
+    CU_ASSERT_EQUAL(desc->role_preset_count, 3);
+    for (size_t i = 0; i < desc->area_count; i++) {
+        CU_ASSERT_EQUAL(desc->areas[i].size, sizeof(ksc_area));
+        CU_ASSERT_EQUAL(strncmp(desc->areas[i].id, "mdr.", 4), 0);
+    }
+    for (size_t i = 0; i < desc->role_preset_count; i++)
+        CU_ASSERT_EQUAL(desc->role_presets[i].size, sizeof(ksc_role_preset));
+    for (size_t i = 0; i < desc->action_count; i++) {
+        CU_ASSERT_EQUAL(desc->actions[i].size, sizeof(ksc_action));
+        CU_ASSERT_PTR_NOT_NULL(desc->actions[i].run);
+        CU_ASSERT_PTR_NOT_NULL(desc->actions[i].required_areas[0]);
+    }
+    const ksc_action *info = find_action("mdr.plugin.info");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(info);
+    CU_ASSERT_STRING_EQUAL(info->required_areas[0], "mdr.incident_access");
+    CU_ASSERT_PTR_NULL(info->required_areas[1]);
+    CU_ASSERT_PTR_NOT_NULL(find_action("mdr.rights.presets"));
+    CU_ASSERT_PTR_NOT_NULL(desc->init);
+    CU_ASSERT_PTR_NOT_NULL(desc->shutdown);
+    CU_ASSERT_PTR_NOT_NULL(desc->on_event);
+}
+
+static void abi__translate_titles(void)
+{
+    const char *key = desc->areas[0].title_key;
+    CU_ASSERT_STRING_EQUAL(desc->translate("en", key), "Incident access");
+    CU_ASSERT_STRING_EQUAL(desc->translate("ru", key), "Доступ к инцидентам");
+    /* A language the host would refuse must still not crash the module: English. */
+    CU_ASSERT_STRING_EQUAL(desc->translate("xx", key), "Incident access");
+    CU_ASSERT_STRING_EQUAL(desc->translate(NULL, key), "Incident access");
+    CU_ASSERT_STRING_EQUAL(desc->translate("en", "no.such.key"), "no.such.key");
+}
+
+static void abi__init_call_shutdown(void)
+{
+    session s;
+    start(&s, "cloud = { proxy = \"http://bob:hunter2@proxy.example:3128\"; };\n");
+    ksc_status st;
+    json_object *info = call(&s, "mdr.plugin.info", "en", "{}", &st);
+    CU_ASSERT_EQUAL(st, KSC_OK);
+    CU_ASSERT_STRING_EQUAL(path_str(info, "name", NULL, NULL), "mdr");
+    CU_ASSERT_STRING_EQUAL(path_str(info, "version", NULL, NULL), desc->version);
+    CU_ASSERT_STRING_EQUAL(path_str(info, "abi", "major", NULL), "1");
+    CU_ASSERT_STRING_EQUAL(path_str(info, "store", "schema_version", NULL), "1");
+    const char *proxy = path_str(info, "config", "cloud", "proxy");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(proxy);
+    CU_ASSERT_PTR_NULL(strstr(proxy, "hunter2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(proxy, "bob:***@proxy.example"));
+    json_object *areas;
+    CU_ASSERT_TRUE(json_object_object_get_ex(info, "areas", &areas));
+    CU_ASSERT_EQUAL(json_object_array_length(areas), 6);
+    json_object_put(info);
+
+    json_object *presets = call(&s, "mdr.rights.presets", "en", "{}", &st);
+    CU_ASSERT_EQUAL(st, KSC_OK);
+    json_object *list;
+    CU_ASSERT_TRUE_FATAL(json_object_object_get_ex(presets, "presets", &list));
+    CU_ASSERT_EQUAL(json_object_array_length(list), 3);
+    json_object *admin = json_object_array_get_idx(list, 0), *allowed;
+    CU_ASSERT_STRING_EQUAL(path_str(admin, "title", NULL, NULL), "MDR Administrator");
+    CU_ASSERT_TRUE(json_object_object_get_ex(admin, "allowed", &allowed));
+    CU_ASSERT_EQUAL(json_object_array_length(allowed), 7); /* six MDR areas + host's */
+    json_object_put(presets);
+
+    ksc_event login = {sizeof login, KSC_EVENT_LOGIN, "admin", "main", "en", 0};
+    CU_ASSERT_EQUAL(desc->on_event(s.module, &login), KSC_OK);
+    stop(&s);
+}
+
+static void abi__invalid_json_is_an_error_object(void)
+{
+    session s;
+    start(&s, NULL);
+    ksc_status st;
+    json_object *r = call(&s, "mdr.rights.presets", "en", "{\"role\": ", &st);
+    CU_ASSERT_EQUAL(st, KSC_ERR_INVALID);
+    CU_ASSERT_STRING_EQUAL(path_str(r, "error", "code", NULL), "invalid_json");
+    CU_ASSERT_PTR_NOT_NULL(path_str(r, "error", "message", NULL));
+    json_object_put(r);
+    stop(&s);
+}
+
+static void abi__wrong_field_type_names_the_field(void)
+{
+    session s;
+    start(&s, NULL);
+    ksc_status st;
+    json_object *r = call(&s, "mdr.rights.presets", "en", "{\"role\": 5}", &st);
+    CU_ASSERT_EQUAL(st, KSC_ERR_INVALID);
+    CU_ASSERT_STRING_EQUAL(path_str(r, "error", "code", NULL), "wrong_type");
+    CU_ASSERT_STRING_EQUAL(path_str(r, "error", "details", "field"), "role");
+    CU_ASSERT_STRING_EQUAL(path_str(r, "error", "message", NULL),
+                           "The field role must be of type string.");
+    json_object_put(r);
+    stop(&s);
+}
+
+static void abi__error_message_in_callers_language(void)
+{
+    session s;
+    start(&s, NULL);
+    ksc_status st;
+    json_object *en = call(&s, "mdr.rights.presets", "en", "{\"role\": 5}", &st);
+    json_object *ru = call(&s, "mdr.rights.presets", "ru", "{\"role\": 5}", &st);
+    json_object *xx = call(&s, "mdr.rights.presets", "xx", "{\"role\": 5}", &st);
+    CU_ASSERT_STRING_EQUAL(path_str(ru, "error", "message", NULL),
+                           "Поле role должно иметь тип string.");
+    CU_ASSERT_STRING_EQUAL(path_str(ru, "error", "code", NULL), "wrong_type");
+    CU_ASSERT_STRING_EQUAL(path_str(xx, "error", "message", NULL),
+                           path_str(en, "error", "message", NULL));
+    json_object_put(en);
+    json_object_put(ru);
+    json_object_put(xx);
+    /* Titles in results follow the language too. */
+    json_object *p =
+        call(&s, "mdr.rights.presets", "de", "{\"role\": \"mdr.security_officer\"}", &st);
+    CU_ASSERT_EQUAL(st, KSC_OK);
+    json_object *list;
+    CU_ASSERT_TRUE_FATAL(json_object_object_get_ex(p, "presets", &list));
+    CU_ASSERT_EQUAL_FATAL(json_object_array_length(list), 1);
+    CU_ASSERT_STRING_EQUAL(path_str(json_object_array_get_idx(list, 0), "title", NULL, NULL),
+                           "Sicherheitsbeauftragter");
+    json_object_put(p);
+    stop(&s);
+}
+
+/* A services table as an older or broken host would pass: refused, nothing read beyond it.
+ * The table is copied into a heap block of exactly `size` bytes so that the sanitizer build
+ * catches any read past it. */
+static ksc_status init_with_size(fake_host *h, size_t size, char **error)
+{
+    unsigned char *small = malloc(size);
+    memcpy(small, fake_host_services(h), size);
+    memcpy(small, &size, sizeof size); /* the `size` member comes first */
+    ksc_module *m = (ksc_module *)0x1;
+    ksc_status st = desc->init((const ksc_host_services *)(void *)small, NULL, &m, error);
+    CU_ASSERT_PTR_NULL(m);
+    free(small);
+    return st;
+}
+
+static void abi__too_small_services_table_refused(void)
+{
+    fake_host *h = fake_host_new();
+    char *error = NULL;
+    size_t older = offsetof(ksc_host_services, background_connection);
+    CU_ASSERT_EQUAL(init_with_size(h, older, &error), KSC_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error); /* alloc is inside: a clear error object */
+    CU_ASSERT_PTR_NOT_NULL(strstr(error, "\"host_incompatible\""));
+    free(error);
+    error = NULL;
+    CU_ASSERT_EQUAL(init_with_size(h, sizeof(size_t) + 8, &error), KSC_ERR_INVALID);
+    CU_ASSERT_PTR_NULL(error); /* not even alloc is there: status only */
+    fake_host_free(h);
+}
+
+static void abi__wrong_major_refused(void)
+{
+    fake_host *h = fake_host_new();
+    ksc_host_services copy = *fake_host_services(h);
+    copy.abi_major = KSC_PLUGIN_ABI_MAJOR + 1;
+    ksc_module *m = NULL;
+    char *error = NULL;
+    CU_ASSERT_EQUAL(desc->init(&copy, NULL, &m, &error), KSC_ERR_INVALID);
+    CU_ASSERT_PTR_NULL(m);
+    free(error);
+    fake_host_free(h);
+}
+
+static void abi__invalid_config_refused_with_error_object(void)
+{
+    fake_host *h = fake_host_new();
+    const char *path =
+        fake_host_write_file(h, "mdr.conf", "cloud = {\n  base_url = \"http://x.example\";\n};\n");
+    ksc_module *m = NULL;
+    char *error = NULL;
+    CU_ASSERT_EQUAL(desc->init(fake_host_services(h), path, &m, &error), KSC_ERR_INVALID);
+    CU_ASSERT_PTR_NULL(m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    json_object *e = json_tokener_parse(error);
+    CU_ASSERT_STRING_EQUAL(path_str(e, "error", "code", NULL), "config_invalid");
+    const char *msg = path_str(e, "error", "message", NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "mdr.conf:2: cloud.base_url must be an https:// URL"));
+    json_object_put(e);
+    free(error);
+    fake_host_free(h);
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    CU_pSuite s = CU_add_suite("abi", load_module, unload_module);
+    CU_add_test(s, "abi__exports_exactly_one_symbol", abi__exports_exactly_one_symbol);
+    CU_add_test(s, "abi__descriptor_sizes_and_version", abi__descriptor_sizes_and_version);
+    CU_add_test(s, "abi__translate_titles", abi__translate_titles);
+    CU_add_test(s, "abi__init_call_shutdown", abi__init_call_shutdown);
+    CU_add_test(s, "abi__invalid_json_is_an_error_object", abi__invalid_json_is_an_error_object);
+    CU_add_test(s, "abi__wrong_field_type_names_the_field", abi__wrong_field_type_names_the_field);
+    CU_add_test(s, "abi__error_message_in_callers_language",
+                abi__error_message_in_callers_language);
+    CU_add_test(s, "abi__too_small_services_table_refused", abi__too_small_services_table_refused);
+    CU_add_test(s, "abi__wrong_major_refused", abi__wrong_major_refused);
+    CU_add_test(s, "abi__invalid_config_refused_with_error_object",
+                abi__invalid_config_refused_with_error_object);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failures = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+    CU_cleanup_registry();
+    return failures ? 1 : 0;
+}
