@@ -28,8 +28,9 @@ static int listed(const char *const *list, const char *id)
     return 0;
 }
 
-/* {"allowed": [...], "denied": [...]} over every area (host areas first, like the help). */
-static json_object *split(const mdr_rights *r, const char *const *allowed, const char *lang)
+/* Adds "allowed" and "denied" over every area (host areas first, like the help) to `o`. */
+static json_object *split(json_object *o, const mdr_rights *r, const char *const *allowed,
+                          const char *lang)
 {
     json_object *allow = json_object_new_array(), *deny = json_object_new_array();
     for (size_t i = 0; i < r->host_area_count + r->area_count; i++) {
@@ -38,7 +39,6 @@ static json_object *split(const mdr_rights *r, const char *const *allowed, const
         json_object_array_add(listed(allowed, id) ? allow : deny,
                               area_ref(r, id, i < r->host_area_count, lang));
     }
-    json_object *o = json_object_new_object();
     json_object_object_add(o, "allowed", allow);
     json_object_object_add(o, "denied", deny);
     return o;
@@ -62,11 +62,11 @@ ksc_status mdr_rights_presets(ksc_module *m, const ksc_call *call, char **respon
         const ksc_role_preset *p = &r->roles[i];
         if (only && strcmp(only, p->id) != 0)
             continue;
-        json_object *o = split(r, p->allowed_areas, call->lang);
+        json_object *o = json_object_new_object();
         json_object_object_add(o, "id", json_object_new_string(p->id));
         json_object_object_add(o, "title",
                                json_object_new_string(mdr_tr(call->lang, p->title_key)));
-        json_object_array_add(presets, o);
+        json_object_array_add(presets, split(o, r, p->allowed_areas, call->lang));
     }
     if (only && json_object_array_length(presets) == 0) {
         json_object *details = mdr_details_field("role");
@@ -79,6 +79,7 @@ ksc_status mdr_rights_presets(ksc_module *m, const ksc_call *call, char **respon
     json_object_put(request);
     json_object *out = json_object_new_object();
     json_object_object_add(out, "presets", presets);
-    json_object_object_add(out, "minimum_set", split(r, r->minimum_allowed, call->lang));
+    json_object_object_add(out, "minimum_set",
+                           split(json_object_new_object(), r, r->minimum_allowed, call->lang));
     return mdr_reply_ok(m->services, out, response);
 }
