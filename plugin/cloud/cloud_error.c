@@ -38,10 +38,10 @@ static const struct {
     [MDR_CLOUD_ERR_TLS] = {"cloud.error.tls",
                            "A secure connection to the MDR service could not be established "
                            "({{detail}}). Check the proxy and firewall settings."},
-    [MDR_CLOUD_ERR_PROXY_AUTH] =
-        {"cloud.error.proxy_auth",
-         "The proxy server refused the credentials (HTTP 407). Check the proxy user name "
-         "and password in {{setting}}."},
+    [MDR_CLOUD_ERR_PROXY_AUTH] = {"cloud.error.proxy_auth",
+                                  "The proxy server refused the credentials (HTTP "
+                                  "{{http_status}}). Check the proxy user name "
+                                  "and password in {{setting}}."},
     [MDR_CLOUD_ERR_PROXY] = {"cloud.error.proxy",
                              "The proxy server could not be reached or refused the connection "
                              "({{detail}}). Check the proxy address in {{setting}}."},

@@ -244,12 +244,14 @@ static outcome classify(attempt *a, CURLcode rc, const char *errbuf, const mdr_h
     const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     mdr_cloud_error_clear(err);
 
-    if (connect_code == 407 || code == 407) {
+    /* The proxy's own refusal of CONNECT: 407, or 401 from proxies such as tinyproxy 1.11
+     * that answer so (a 401 to CONNECT cannot come from the service behind the tunnel). */
+    if (connect_code == 407 || connect_code == 401 || code == 407) {
         o.status = MDR_CLOUD_ERR_PROXY_AUTH;
-        err->http_status = 407;
+        err->http_status = connect_code ? connect_code : code;
         snprintf(err->setting, sizeof(err->setting), "%s", s->proxy.setting);
-        snprintf(err->detail, sizeof(err->detail), "proxy %s answered 407",
-                 s->proxy.masked ? s->proxy.masked : "");
+        snprintf(err->detail, sizeof(err->detail), "proxy %s answered %ld",
+                 s->proxy.masked ? s->proxy.masked : "", err->http_status);
     } else if (rc == CURLE_OK && code >= 200 && code < 300) {
         return o;
     } else if (rc == CURLE_OK) {
@@ -420,6 +422,7 @@ static mdr_cloud_status perform_once(mdr_http_client *c, const mdr_http_settings
     c->stats.connections += connects;
     pthread_mutex_unlock(&c->stats_lock);
     *o = classify(a, rc, errbuf, s, err);
+    err->status = o->status;
     st = o->status;
 done:
     curl_easy_cleanup(h);
