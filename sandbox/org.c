@@ -54,7 +54,13 @@ static char *dup_str(const char *s)
 
 static void copy(char *dst, size_t size, const char *src)
 {
-    snprintf(dst, size, "%s", src ? src : "");
+    /* truncating copy: every field has a fixed size and inputs were checked before */
+    size_t n = src ? strlen(src) : 0;
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 static const char *jstr(json_object *o, const char *key)

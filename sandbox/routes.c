@@ -5,9 +5,13 @@
 #include "sbx.h"
 
 void sbx_register_core(sbx_router *r); /* public REST API, tokens, admin (core) */
+void sbx_register_svc_core(sbx_router *r);    /* service side: account, activation, KSN */
+void sbx_register_svc_console(sbx_router *r); /* service side: the console tabs */
 
 void sbx_register_all(sbx_router *r)
 {
     sbx_register_core(r);
     /* service side: one line per sandbox/svc_*.c, e.g. sbx_register_licenses(r); */
+    sbx_register_svc_core(r);
+    sbx_register_svc_console(r);
 }
