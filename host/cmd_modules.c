@@ -1,0 +1,436 @@
+/* cmd_modules.c — the commands that talk to modules: plugins, rights, call, login, timer. */
+#include "accounts.h"
+#include "cli.h"
+#include "loader.h"
+#include "notifications.h"
+#include "output.h"
+#include "rights.h"
+#include "servers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REQUEST_BYTES (16u * 1024 * 1024)
+
+static json_object *area_json(host_ctx *ctx, const char *id, const char *lang, const char *owner)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_string(id));
+    json_object_object_add(o, "title", json_object_new_string(rights_area_title(ctx, id, lang)));
+    json_object_object_add(o, "module", json_object_new_string(owner));
+    return o;
+}
+
+static const char *lang_option(const cli_args *a, int *bad)
+{
+    const char *lang = cli_get(a, "--lang");
+    *bad = 0;
+    if (lang && !host_valid_lang(lang)) {
+        fprintf(stderr, "ksc-host: unsupported language '%s' (use en, ru, de, es, fr or it)\n",
+                lang);
+        *bad = 1;
+    }
+    return lang ? lang : "en";
+}
+
+int cmd_plugins(host_ctx *ctx, int argc, char **argv)
+{
+    static const cli_opt opts[] = {{"--lang", 1}, {NULL, 0}};
+    cli_args a;
+    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0)
+        return cli_usage(NULL);
+    int bad;
+    const char *lang = lang_option(&a, &bad);
+    if (bad)
+        return EXIT_INVALID;
+    size_t refused = loader_load_all(ctx);
+    json_object *root = json_object_new_object();
+    char abi[32];
+    snprintf(abi, sizeof abi, "%d.%d", KSC_PLUGIN_ABI_MAJOR, KSC_PLUGIN_ABI_MINOR);
+    json_object *host = json_object_new_object();
+    json_object_object_add(host, "abi", json_object_new_string(abi));
+    json_object *host_areas = json_object_new_array();
+    for (size_t i = 0; i < rights_host_area_count(); i++)
+        json_object_array_add(host_areas, area_json(ctx, rights_host_area_id(i), lang, "host"));
+    json_object_object_add(host, "areas", host_areas);
+    json_object_object_add(root, "host", host);
+    json_object *mods = json_object_new_array();
+    for (size_t m = 0; m < ctx->module_count; m++) {
+        const host_module *hm = &ctx->modules[m];
+        const ksc_module_descriptor *d = hm->desc;
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(d->name));
+        json_object_object_add(o, "version", json_object_new_string(d->version));
+        snprintf(abi, sizeof abi, "%u.%u", d->abi_major, d->abi_minor);
+        json_object_object_add(o, "abi", json_object_new_string(abi));
+        json_object_object_add(o, "file", json_object_new_string(hm->file));
+        json_object *areas = json_object_new_array();
+        for (size_t i = 0; i < d->area_count; i++)
+            json_object_array_add(areas, area_json(ctx, d->areas[i].id, lang, d->name));
+        json_object_object_add(o, "areas", areas);
+        json_object *presets = json_object_new_array();
+        for (size_t i = 0; i < d->role_preset_count; i++) {
+            const ksc_role_preset *p = &d->role_presets[i];
+            json_object *po = json_object_new_object();
+            const char *t = d->translate ? d->translate(lang, p->title_key) : NULL;
+            json_object_object_add(po, "id", json_object_new_string(p->id));
+            json_object_object_add(po, "title", json_object_new_string(t ? t : p->title_key));
+            json_object *allowed = json_object_new_array();
+            for (size_t k = 0; p->allowed_areas && p->allowed_areas[k]; k++)
+                json_object_array_add(allowed, json_object_new_string(p->allowed_areas[k]));
+            json_object_object_add(po, "allowed_areas", allowed);
+            json_object_array_add(presets, po);
+        }
+        json_object_object_add(o, "role_presets", presets);
+        json_object *actions = json_object_new_array();
+        for (size_t i = 0; i < d->action_count; i++) {
+            const ksc_action *ac = &d->actions[i];
+            json_object *ao = json_object_new_object();
+            json_object_object_add(ao, "name", json_object_new_string(ac->name));
+            json_object *req = json_object_new_array();
+            for (size_t k = 0; ac->required_areas && ac->required_areas[k]; k++)
+                json_object_array_add(req, json_object_new_string(ac->required_areas[k]));
+            json_object_object_add(ao, "required_areas", req);
+            json_object_object_add(ao, "produces_file", json_object_new_boolean(ac->produces_file));
+            json_object_array_add(actions, ao);
+        }
+        json_object_object_add(o, "actions", actions);
+        json_object_array_add(mods, o);
+    }
+    json_object_object_add(root, "modules", mods);
+    json_object_object_add(root, "refused", json_object_new_int((int)refused));
+    cli_print_json(root);
+    loader_unload_all(ctx);
+    return EXIT_OK;
+}
+
+int cmd_rights(host_ctx *ctx, int argc, char **argv)
+{
+    static const cli_opt opts[] = {{"--lang", 1}, {NULL, 0}};
+    cli_args a;
+    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0)
+        return cli_usage(NULL);
+    int bad;
+    const char *lang = lang_option(&a, &bad);
+    if (bad)
+        return EXIT_INVALID;
+    loader_load_all(ctx);
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; i < rights_host_area_count(); i++)
+        json_object_array_add(arr, area_json(ctx, rights_host_area_id(i), lang, "host"));
+    for (size_t m = 0; m < ctx->module_count; m++)
+        for (size_t i = 0; i < ctx->modules[m].desc->area_count; i++)
+            json_object_array_add(
+                arr, area_json(ctx, ctx->modules[m].desc->areas[i].id, lang, ctx->modules[m].name));
+    cli_print_json(arr);
+    loader_unload_all(ctx);
+    return EXIT_OK;
+}
+
+/* The request text: inline JSON or @FILE; "{}" when absent. Caller frees. */
+static char *read_request(const char *arg)
+{
+    if (!arg)
+        return strdup("{}");
+    if (arg[0] != '@')
+        return strdup(arg);
+    FILE *f = fopen(arg + 1, "rb");
+    if (!f) {
+        fprintf(stderr, "ksc-host: cannot read the request file %s\n", arg + 1);
+        return NULL;
+    }
+    char *buf = malloc(MAX_REQUEST_BYTES + 1);
+    size_t n = buf ? fread(buf, 1, MAX_REQUEST_BYTES + 1, f) : 0;
+    fclose(f);
+    if (!buf || n > MAX_REQUEST_BYTES) {
+        fprintf(stderr, "ksc-host: the request file is larger than %u bytes\n", MAX_REQUEST_BYTES);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n) {
+        fprintf(stderr, "ksc-host: the request file contains a NUL byte\n");
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Whether text is one well-formed JSON value (nothing after it but blanks). */
+static int json_well_formed(const char *text, char *err, size_t err_size)
+{
+    json_tokener *tok = json_tokener_new();
+    size_t len = strlen(text);
+    json_object *obj = json_tokener_parse_ex(tok, text, (int)len);
+    enum json_tokener_error e = json_tokener_get_error(tok);
+    size_t used = json_tokener_get_parse_end(tok);
+    int ok = obj && e == json_tokener_success;
+    if (ok)
+        for (size_t i = used; i < len; i++)
+            if (!strchr(" \t\r\n", text[i])) {
+                snprintf(err, err_size, "unexpected text after the JSON value at offset %zu", i);
+                ok = 0;
+                break;
+            }
+    if (!obj && e == json_tokener_continue)
+        snprintf(err, err_size, "the JSON text ends too early");
+    else if (!obj)
+        snprintf(err, err_size, "%s at offset %zu", json_tokener_error_desc(e), used);
+    json_object_put(obj);
+    json_tokener_free(tok);
+    return ok;
+}
+
+static const char *denied_message(const char *lang)
+{
+    static const char *const msgs[][2] = {
+        {"en", "Access denied. Missing right(s): "},
+        {"ru", "Доступ запрещен. Не хватает прав: "},
+        {"de", "Zugriff verweigert. Fehlende Rechte: "},
+        {"es", "Acceso denegado. Faltan derechos: "},
+        {"fr", "Accès refusé. Droits manquants : "},
+        {"it", "Accesso negato. Diritti mancanti: "},
+    };
+    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
+        if (strcmp(lang, msgs[i][0]) == 0)
+            return msgs[i][1];
+    return msgs[0][1];
+}
+
+/* Checks every area of the action; on a denial prints the error object and returns 1. */
+static int deny_if_missing(host_ctx *ctx, const ksc_action *action, const char *user,
+                           const char *server, const char *lang)
+{
+    json_object *missing = json_object_new_array();
+    char titles[1024] = "";
+    for (size_t k = 0; action->required_areas && action->required_areas[k]; k++) {
+        const char *area = action->required_areas[k];
+        if (rights_has(ctx, user, server, area))
+            continue;
+        const char *title = rights_area_title(ctx, area, lang);
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "id", json_object_new_string(area));
+        json_object_object_add(o, "title", json_object_new_string(title));
+        json_object_array_add(missing, o);
+        size_t used = strlen(titles);
+        snprintf(titles + used, sizeof titles - used, "%s\"%s\"", used ? ", " : "", title);
+    }
+    if (json_object_array_length(missing) == 0) {
+        json_object_put(missing);
+        return 0;
+    }
+    char message[1400];
+    snprintf(message, sizeof message, "%s%s", denied_message(lang), titles);
+    json_object *details = json_object_new_object();
+    json_object_object_add(details, "user", json_object_new_string(user));
+    json_object_object_add(details, "server", json_object_new_string(server));
+    json_object_object_add(details, "action", json_object_new_string(action->name));
+    json_object_object_add(details, "missing_rights", missing);
+    json_object *error = json_object_new_object();
+    json_object_object_add(error, "code", json_object_new_string("access_denied"));
+    json_object_object_add(error, "message", json_object_new_string(message));
+    json_object_object_add(error, "details", details);
+    json_object *root = json_object_new_object();
+    json_object_object_add(root, "error", error);
+    fprintf(stderr, "ksc-host: %s\n", message);
+    cli_print_json(root);
+    return 1;
+}
+
+/* Prints the module's answer; for an error, its message also goes to stderr. */
+static void print_response(const char *response, ksc_status status)
+{
+    if (!response) {
+        puts(status == KSC_OK ? "{}"
+                              : "{\"error\": {\"code\": \"failed\", \"message\": \"the "
+                                "module returned no error object\", \"details\": {}}}");
+        if (status != KSC_OK)
+            fprintf(stderr, "ksc-host: the action failed (status %d) without an error object\n",
+                    (int)status);
+        return;
+    }
+    json_object *obj = json_tokener_parse(response);
+    if (!obj) {
+        fputs(response, stdout);
+        fputc('\n', stdout);
+        fprintf(stderr, "ksc-host: warning: the module's answer is not valid JSON\n");
+        return;
+    }
+    if (status != KSC_OK) {
+        json_object *error, *msg;
+        if (json_object_object_get_ex(obj, "error", &error) &&
+            json_object_object_get_ex(error, "message", &msg))
+            fprintf(stderr, "ksc-host: %s\n", json_object_get_string(msg));
+        else
+            fprintf(stderr, "ksc-host: the action failed (status %d)\n", (int)status);
+    }
+    cli_print_json(obj);
+}
+
+static int run_call(host_ctx *ctx, const cli_args *a)
+{
+    const char *user = cli_get(a, "--user") ? cli_get(a, "--user") : "admin";
+    const char *server = cli_get(a, "--server") ? cli_get(a, "--server") : "main";
+    const char *lang = cli_get(a, "--lang");
+    const char *output = cli_get(a, "--output");
+    const char *action_name = a->pos[0];
+
+    if (!accounts_user_exists(ctx, user)) {
+        fprintf(stderr, "ksc-host: unknown user '%s'\n", user);
+        return EXIT_INVALID;
+    }
+    if (!servers_exists(ctx, server)) {
+        fprintf(stderr, "ksc-host: unknown server '%s'\n", server);
+        return EXIT_INVALID;
+    }
+    char user_lang[8];
+    if (lang && !host_valid_lang(lang)) {
+        fprintf(stderr, "ksc-host: unsupported language '%s' (use en, ru, de, es, fr or it)\n",
+                lang);
+        return EXIT_INVALID;
+    }
+    if (!lang) {
+        if (accounts_user_language(ctx, user, user_lang, sizeof user_lang) != KSC_OK)
+            snprintf(user_lang, sizeof user_lang, "en");
+        lang = user_lang;
+    }
+    char *request = read_request(a->npos > 1 ? a->pos[1] : NULL);
+    if (!request)
+        return EXIT_INVALID;
+    char err[256];
+    if (!json_well_formed(request, err, sizeof err)) {
+        fprintf(stderr, "ksc-host: the request is not well-formed JSON: %s\n", err);
+        free(request);
+        return EXIT_INVALID;
+    }
+    host_module *owner = NULL;
+    const ksc_action *action = loader_find_action(ctx, action_name, &owner);
+    if (!action) {
+        fprintf(stderr, "ksc-host: unknown action '%s' (see `ksc-host plugins`)\n", action_name);
+        free(request);
+        return EXIT_INVALID;
+    }
+    if (action->produces_file && !output) {
+        free(request);
+        fprintf(stderr, "ksc-host: the action %s produces a file: give --output FILE\n",
+                action_name);
+        return cli_usage(NULL);
+    }
+    if (!action->produces_file && output) {
+        free(request);
+        fprintf(stderr, "ksc-host: the action %s does not produce a file: drop --output\n",
+                action_name);
+        return cli_usage(NULL);
+    }
+    if (deny_if_missing(ctx, action, user, server, lang)) {
+        free(request);
+        return EXIT_DENIED;
+    }
+    if (loader_init(ctx, owner) != KSC_OK) {
+        free(request);
+        return EXIT_FAILED;
+    }
+    file_output out;
+    if (output && file_output_open(&out, output) != 0) {
+        free(request);
+        return EXIT_FAILED;
+    }
+    ksc_call call = {
+        sizeof call, action_name, user, server, lang, request, output ? &out.sink : NULL};
+    char *response = NULL;
+    ksc_status status = action->run(owner->instance, &call, &response);
+    int rc = host_exit_code(status);
+    if (output && file_output_finish(&out, status == KSC_OK) != 0 && status == KSC_OK)
+        rc = EXIT_FAILED;
+    print_response(response, status);
+    free(response);
+    free(request);
+    return rc;
+}
+
+int cmd_call(host_ctx *ctx, int argc, char **argv)
+{
+    static const cli_opt opts[] = {
+        {"--server", 1}, {"--user", 1}, {"--lang", 1}, {"--output", 1}, {NULL, 0}};
+    cli_args a;
+    if (cli_parse(argc, argv, opts, 1, 2, &a) != 0)
+        return cli_usage(NULL);
+    size_t refused = loader_load_all(ctx);
+    (void)refused; /* refused modules were reported; the call goes on with the others */
+    int rc = run_call(ctx, &a);
+    loader_shutdown_all(ctx);
+    loader_unload_all(ctx);
+    return rc;
+}
+
+int cmd_login(host_ctx *ctx, int argc, char **argv)
+{
+    static const cli_opt opts[] = {{"--user", 1}, {"--server", 1}, {NULL, 0}};
+    cli_args a;
+    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0 || !cli_get(&a, "--user"))
+        return cli_usage("login needs --user NAME");
+    const char *user = cli_get(&a, "--user");
+    const char *server = cli_get(&a, "--server") ? cli_get(&a, "--server") : "main";
+    char lang[8];
+    if (accounts_user_language(ctx, user, lang, sizeof lang) != KSC_OK) {
+        fprintf(stderr, "ksc-host: unknown user '%s'\n", user);
+        return EXIT_INVALID;
+    }
+    if (!servers_exists(ctx, server)) {
+        fprintf(stderr, "ksc-host: unknown server '%s'\n", server);
+        return EXIT_INVALID;
+    }
+    loader_load_all(ctx);
+    loader_init_all(ctx);
+    loader_fire(ctx, KSC_EVENT_LOGIN, user, server, lang);
+    /* Modules finish their login work in shutdown; only then are its notifications in. */
+    loader_shutdown_all(ctx);
+    loader_unload_all(ctx);
+    json_object *list = notifications_list(ctx, user, 1, 1);
+    if (!list) {
+        fprintf(stderr, "ksc-host: cannot read the notifications: %s\n", sqlite3_errmsg(ctx->db));
+        return EXIT_FAILED;
+    }
+    cli_print_json(list);
+    return EXIT_OK;
+}
+
+int cmd_timer(host_ctx *ctx, int argc, char **argv)
+{
+    static const cli_opt opts[] = {{NULL, 0}};
+    cli_args a;
+    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0)
+        return cli_usage(NULL);
+    loader_load_all(ctx);
+    loader_init_all(ctx);
+    loader_fire(ctx, KSC_EVENT_TIMER, NULL, NULL, NULL);
+    json_object *fired = json_object_new_array();
+    for (size_t i = 0; i < ctx->module_count; i++)
+        if (ctx->modules[i].instance)
+            json_object_array_add(fired, json_object_new_string(ctx->modules[i].name));
+    loader_shutdown_all(ctx);
+    loader_unload_all(ctx);
+    json_object *root = json_object_new_object();
+    json_object_object_add(root, "event", json_object_new_string("timer"));
+    json_object_object_add(root, "modules", fired);
+    cli_print_json(root);
+    return EXIT_OK;
+}
+
+int cmd_notifications(host_ctx *ctx, int argc, char **argv)
+{
+    static const cli_opt opts[] = {{"--user", 1}, {NULL, 0}};
+    cli_args a;
+    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0 || !cli_get(&a, "--user"))
+        return cli_usage("notifications needs --user NAME");
+    const char *user = cli_get(&a, "--user");
+    if (!accounts_user_exists(ctx, user)) {
+        fprintf(stderr, "ksc-host: unknown user '%s'\n", user);
+        return EXIT_INVALID;
+    }
+    json_object *list = notifications_list(ctx, user, 0, 0);
+    if (!list)
+        return EXIT_FAILED;
+    cli_print_json(list);
+    return EXIT_OK;
+}

@@ -1,0 +1,45 @@
+/*
+ * migrations.c — the host store's schema. Index i brings the store from user_version i to
+ * i+1. Never edit a published step: append a new one.
+ */
+#include "migrations.h"
+
+const char *const host_migrations[] = {
+    /* 1: the first schema, with the main server and the main administrator. */
+    "CREATE TABLE servers(name TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK(kind IN "
+    "('main','virtual')), parent TEXT REFERENCES servers(name), background INTEGER NOT NULL "
+    "DEFAULT 1);"
+    "CREATE TABLE users(name TEXT PRIMARY KEY, language TEXT NOT NULL DEFAULT 'en', "
+    "main_admin INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE roles(name TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', preset TEXT);"
+    "CREATE TABLE role_rights(role TEXT NOT NULL REFERENCES roles(name), area TEXT NOT NULL, "
+    "allow INTEGER NOT NULL, PRIMARY KEY(role, area));"
+    /* server '' = the grant holds on every server */
+    "CREATE TABLE grants(user TEXT NOT NULL REFERENCES users(name), role TEXT NOT NULL "
+    "REFERENCES roles(name), server TEXT NOT NULL DEFAULT '', PRIMARY KEY(user, role, server));"
+    /* apps: the compact encoding of devices.c (applications and their components) */
+    "CREATE TABLE devices(id TEXT PRIMARY KEY, name TEXT NOT NULL, grp TEXT NOT NULL, "
+    "server TEXT NOT NULL REFERENCES servers(name), tenant TEXT NOT NULL DEFAULT '', "
+    "mdr_state TEXT NOT NULL, self_defense INTEGER NOT NULL, apps TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX devices_by_server ON devices(server);"
+    "CREATE TABLE ksn_settings(server TEXT PRIMARY KEY REFERENCES servers(name), "
+    "ksn_enabled INTEGER NOT NULL DEFAULT 0, kpsn_enabled INTEGER NOT NULL DEFAULT 0, "
+    "file BLOB, version TEXT, expires_ms INTEGER, installed_at INTEGER, installed_by TEXT, "
+    "sha256 TEXT);"
+    "CREATE TABLE ksn_history(id INTEGER PRIMARY KEY, server TEXT NOT NULL, version TEXT NOT "
+    "NULL, expires_ms INTEGER NOT NULL, installed_at INTEGER NOT NULL, installed_by TEXT NOT "
+    "NULL, sha256 TEXT NOT NULL);"
+    "CREATE TABLE license_keys(id TEXT PRIMARY KEY, product TEXT NOT NULL, code TEXT NOT NULL "
+    "UNIQUE, expires_ms INTEGER, added_at INTEGER NOT NULL);"
+    "CREATE TABLE notifications(id INTEGER PRIMARY KEY, user TEXT NOT NULL REFERENCES "
+    "users(name), severity INTEGER NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL, "
+    "created_ms INTEGER NOT NULL, read INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX notifications_by_user ON notifications(user, read);"
+    "CREATE TABLE clock(id INTEGER PRIMARY KEY CHECK(id = 1), offset_ms INTEGER NOT NULL);"
+    "INSERT INTO clock VALUES(1, 0);"
+    "INSERT INTO servers(name, kind) VALUES('main', 'main');"
+    "INSERT INTO ksn_settings(server) VALUES('main');"
+    "INSERT INTO users(name, language, main_admin) VALUES('admin', 'en', 1);",
+};
+
+const size_t host_migration_count = sizeof host_migrations / sizeof host_migrations[0];

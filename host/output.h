@@ -1,0 +1,28 @@
+/* output.h — the ksc_output sink behind `call --output FILE`. */
+#ifndef KSC_HOST_OUTPUT_H
+#define KSC_HOST_OUTPUT_H
+
+#include <ksc/plugin.h>
+
+#include <limits.h>
+#include <stdio.h>
+
+typedef struct file_output {
+    ksc_output sink;
+    char path[PATH_MAX];
+    char tmp[PATH_MAX];
+    FILE *file;
+    int failed;
+    char content_type[128];
+    char file_name[256];
+    size_t bytes;
+} file_output;
+
+/* Opens a temporary file next to `path`. Returns 0, or -1 with a message on stderr. */
+int file_output_open(file_output *out, const char *path);
+
+/* On success renames the temporary file to the final path (returns 0); otherwise removes
+ * it (returns -1). The destination never holds a half-written file. */
+int file_output_finish(file_output *out, int success);
+
+#endif
