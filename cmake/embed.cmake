@@ -9,5 +9,6 @@ function(ksc_embed_files out_c prefix)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out_c} -DPREFIX=${prefix} "-DFILES=${deps}"
             -P ${PROJECT_SOURCE_DIR}/cmake/embed_run.cmake
     DEPENDS ${deps} ${PROJECT_SOURCE_DIR}/cmake/embed_run.cmake
-    COMMENT "Embedding ${prefix}")
+    COMMENT "Embedding ${prefix}"
+    VERBATIM)
 endfunction()
