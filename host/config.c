@@ -121,8 +121,16 @@ int host_config_load(const char *path, host_config *out, char *err, size_t err_s
             char lib[PATH_MAX];
             if (config_setting_lookup_string(m, "file", &file) && file[0] != '\0')
                 rc = host_path_resolve(base, file, mc->file, sizeof mc->file);
-            else if (snprintf(lib, sizeof lib, "lib%s.so", name) < (int)sizeof lib)
+            else if (snprintf(lib, sizeof lib, "lib%s.so", name) < (int)sizeof lib) {
                 rc = host_path_resolve(out->plugins_dir, lib, mc->file, sizeof mc->file);
+                /* a module built without the lib prefix: NAME.so */
+                char bare[PATH_MAX];
+                if (rc == 0 && access(mc->file, F_OK) != 0 &&
+                    snprintf(lib, sizeof lib, "%s.so", name) < (int)sizeof lib &&
+                    host_path_resolve(out->plugins_dir, lib, bare, sizeof bare) == 0 &&
+                    access(bare, F_OK) == 0)
+                    snprintf(mc->file, sizeof mc->file, "%s", bare);
+            }
             if (rc != 0) {
                 snprintf(err, err_size, "modules.%s: library path too long", name);
                 goto done;

@@ -21,7 +21,8 @@ typedef struct host_config {
 } host_config;
 
 /* Reads and validates FILE. Relative paths inside are relative to the file's directory.
- * A module's library is `file` when given, else plugins_dir/lib<NAME>.so. On failure
+ * A module's library is `file` when given, else plugins_dir/lib<NAME>.so (or
+ * plugins_dir/<NAME>.so when only that exists). On failure
  * writes a message to err and returns -1. */
 int host_config_load(const char *path, host_config *out, char *err, size_t err_size);
 void host_config_free(host_config *cfg);
