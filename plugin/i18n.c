@@ -197,29 +197,76 @@ static int parse_xliff(const char *xml, size_t len, const char *name, catalog *c
     return rc;
 }
 
+/* Moves every entry of `from` into `into` (same language), then re-sorts; a key defined in
+ * two files of one language is an error. `from` is left empty. */
+static int catalog_merge(catalog *into, catalog *from, char *err, size_t err_size)
+{
+    size_t n = into->count + from->count;
+    char **k = realloc(into->keys, n * sizeof *k);
+    if (k)
+        into->keys = k;
+    char **t = k ? realloc(into->texts, n * sizeof *t) : NULL;
+    if (!t) {
+        fail(err, err_size, "out of memory");
+        return -1;
+    }
+    into->texts = t;
+    memcpy(into->keys + into->count, from->keys, from->count * sizeof *k);
+    memcpy(into->texts + into->count, from->texts, from->count * sizeof *t);
+    into->count = n;
+    free(from->keys);
+    free(from->texts);
+    memset(from, 0, sizeof *from);
+    return sort_and_check(into, err, err_size);
+}
+
+/* A catalog file is named PART.LANG.xlf (e.g. mdr.ru.xlf, activation.ru.xlf): each
+ * functional area may keep its own strings, and the files of one language are merged. */
+static int name_matches_lang(const char *file_name, const char *lang)
+{
+    size_t n = strlen(file_name), l = strlen(lang);
+    const char *ext = ".xlf";
+    if (n < l + 6 || strcmp(file_name + n - 4, ext) != 0)
+        return 0;
+    const char *dot_lang = file_name + n - 4 - l - 1;
+    return *dot_lang == '.' && strncmp(dot_lang + 1, lang, l) == 0 && dot_lang > file_name;
+}
+
 static void load_all(void)
 {
     char err[400];
     for (const ksc_embedded_file *f = mdr_locale_files; f->name; f++) {
-        if (catalog_count == MAX_LANGS) {
-            snprintf(load_error, sizeof load_error, "too many catalogs");
-            break;
-        }
-        catalog *c = &catalogs[catalog_count];
-        if (parse_xliff((const char *)f->data, f->len, f->name, c, err, sizeof err) != 0) {
+        catalog c;
+        if (parse_xliff((const char *)f->data, f->len, f->name, &c, err, sizeof err) != 0) {
             snprintf(load_error, sizeof load_error, "locales/%s: %s", f->name, err);
             break;
         }
-        char expected[64];
-        snprintf(expected, sizeof expected, "mdr.%s.xlf", c->lang);
-        if (strcmp(expected, f->name) != 0) {
+        if (!name_matches_lang(f->name, c.lang)) {
             snprintf(load_error, sizeof load_error,
-                     "locales/%s: target-language \"%s\" does not match the file name", f->name,
-                     c->lang);
-            catalog_free(c);
+                     "locales/%s: target-language \"%s\" does not match the file name "
+                     "(PART.%s.xlf)",
+                     f->name, c.lang, c.lang);
+            catalog_free(&c);
             break;
         }
-        catalog_count++;
+        catalog *same = NULL;
+        for (size_t i = 0; i < catalog_count; i++)
+            if (strcmp(catalogs[i].lang, c.lang) == 0)
+                same = &catalogs[i];
+        if (same) {
+            if (catalog_merge(same, &c, err, sizeof err) != 0) {
+                snprintf(load_error, sizeof load_error, "locales/%s: %s", f->name, err);
+                catalog_free(&c);
+                break;
+            }
+            continue;
+        }
+        if (catalog_count == MAX_LANGS) {
+            snprintf(load_error, sizeof load_error, "too many catalogs");
+            catalog_free(&c);
+            break;
+        }
+        catalogs[catalog_count++] = c;
     }
     /* English first: it is the fallback. */
     for (size_t i = 0; i < catalog_count; i++)
