@@ -154,7 +154,7 @@ static void abi__init_call_shutdown(void)
     CU_ASSERT_STRING_EQUAL(path_str(info, "name", NULL, NULL), "mdr");
     CU_ASSERT_STRING_EQUAL(path_str(info, "version", NULL, NULL), desc->version);
     CU_ASSERT_STRING_EQUAL(path_str(info, "abi", "major", NULL), "1");
-    CU_ASSERT_STRING_EQUAL(path_str(info, "store", "schema_version", NULL), "1");
+    CU_ASSERT_STRING_EQUAL(path_str(info, "store", "schema_version", NULL), MDR_SCHEMA_VERSION);
     const char *proxy = path_str(info, "config", "cloud", "proxy");
     CU_ASSERT_PTR_NOT_NULL_FATAL(proxy);
     CU_ASSERT_PTR_NULL(strstr(proxy, "hunter2"));
