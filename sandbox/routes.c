@@ -4,7 +4,7 @@
  */
 #include "sbx.h"
 
-void sbx_register_core(sbx_router *r); /* public REST API, tokens, admin (core) */
+void sbx_register_core(sbx_router *r);        /* public REST API, tokens, admin (core) */
 void sbx_register_svc_core(sbx_router *r);    /* service side: account, activation, KSN */
 void sbx_register_svc_console(sbx_router *r); /* service side: the console tabs */
 

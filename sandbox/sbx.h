@@ -12,7 +12,7 @@
  *   1. write `void sbx_register_foo(sbx_router *r)` in sandbox/svc_foo.c, calling
  *      sbx_route() for each path and, if it keeps state, sbx_add_module() once;
  *   2. add one line `sbx_register_foo(r);` (and its prototype) to sandbox/routes.c.
- * Every sandbox/*.c file is compiled into mdr-sandbox (CMake glob), nothing else to edit.
+ * Every .c file in sandbox/ is compiled into mdr-sandbox (CMake glob), nothing else to edit.
  */
 #ifndef KSC_SANDBOX_SBX_H
 #define KSC_SANDBOX_SBX_H
@@ -41,10 +41,10 @@ typedef struct sbx_conn {
     int org;            /* organization index (0: the seeded organization) */
     int64_t created_ms; /* sandbox clock */
     int64_t last_used_ms;
-    int activated;      /* a session/confirm succeeded since the last console refresh */
-    uint64_t epoch;     /* bumped by revoke / refresh: older tokens carry the old epoch */
-    char live_jti[33];  /* the one refresh token that may still be spent ("" = none) */
-    int64_t live_exp_ms;  /* its expiry */
+    int activated;         /* a session/confirm succeeded since the last console refresh */
+    uint64_t epoch;        /* bumped by revoke / refresh: older tokens carry the old epoch */
+    char live_jti[33];     /* the one refresh token that may still be spent ("" = none) */
+    int64_t live_exp_ms;   /* its expiry */
     int live_from_console; /* 1: made in the console (24 h), 0: by session/confirm (7 d) */
 } sbx_conn;
 
@@ -53,11 +53,11 @@ typedef struct sbx_conn {
 /* Fields of the ready line that the service side fills in (module init). NULL = absent.
  * Strings are owned by the context (malloc'd; sbx_set_str replaces them). */
 typedef struct sbx_ready_info {
-    char *account_login;     /* the seeded organization's account, no license active yet */
+    char *account_login; /* the seeded organization's account, no license active yet */
     char *account_password;
-    char *activation_code;   /* activating with it makes the seeded licenses etc. its own */
-    char *ksn_trust_anchor;  /* PATH.pem of the anchor the KSN-file signer chains to */
-    char *existing_login;    /* an organization with a current license and tenants */
+    char *activation_code;  /* activating with it makes the seeded licenses etc. its own */
+    char *ksn_trust_anchor; /* PATH.pem of the anchor the KSN-file signer chains to */
+    char *existing_login;   /* an organization with a current license and tenants */
     char *existing_password;
 } sbx_ready_info;
 
@@ -66,8 +66,7 @@ typedef struct sbx_ctx sbx_ctx;
 /* Decides whether the caller may see an item of `tenant_name` ("" = no tenant). The
  * default (sbx_default_tenant_visible) applies conn->tenants; the service side may install
  * its own (ctx->tenant_visible) that adds organization rules, and call the default. */
-typedef int (*sbx_tenant_visible_fn)(sbx_ctx *ctx, const sbx_conn *conn,
-                                     const char *tenant_name);
+typedef int (*sbx_tenant_visible_fn)(sbx_ctx *ctx, const sbx_conn *conn, const char *tenant_name);
 
 struct sbx_ctx {
     pthread_mutex_t lock; /* held around every handler and hook */
@@ -81,7 +80,7 @@ struct sbx_ctx {
     /* where files live (the KSN trust anchor, signed files…): a directory of this run, next
      * to the --state file when given, else a private temp dir removed at exit. */
     char files_dir[512];
-    const char *state_path; /* --state FILE.db or NULL */
+    const char *state_path;  /* --state FILE.db or NULL */
     int64_t clock_offset_ms; /* moved forward by the admin `clock` call */
     uint64_t generation;     /* bumped on every data change (cache key); sbx_touch() */
     sbx_ready_info ready;
@@ -90,8 +89,8 @@ struct sbx_ctx {
     char **tenant_names;
     int tenant_name_count;
     sbx_tenant_visible_fn tenant_visible;
-    void *svc;   /* the service side's own state; the core never touches it */
-    void *core;  /* the core's own state (assets, incidents, connections…) */
+    void *svc;  /* the service side's own state; the core never touches it */
+    void *core; /* the core's own state (assets, incidents, connections…) */
 };
 
 /* The sandbox clock: real time plus the admin offset, in ms since the epoch. */
@@ -123,8 +122,8 @@ typedef struct sbx_part { /* one part of a multipart/form-data body */
 
 typedef struct sbx_request {
     sbx_ctx *ctx;
-    const char *method; /* "POST", "GET" */
-    const char *path;   /* the URL path, e.g. "/api/v1/<client_id>/assets/list" */
+    const char *method;    /* "POST", "GET" */
+    const char *path;      /* the URL path, e.g. "/api/v1/<client_id>/assets/list" */
     const char *client_id; /* the {client_id} segment, or NULL */
     /* other {name} segments of the route pattern */
     const char *param_name[SBX_MAX_PARAMS];
@@ -174,8 +173,7 @@ int sbx_body_string(const sbx_request *req, sbx_reply *rep, const char *key, con
 int sbx_body_int64(const sbx_request *req, sbx_reply *rep, const char *key, int64_t *out);
 int sbx_body_bool(const sbx_request *req, sbx_reply *rep, const char *key, int *out);
 /* An array of strings (borrowed json array); -1 when an element is not a string. */
-int sbx_body_strings(const sbx_request *req, sbx_reply *rep, const char *key,
-                     json_object **out);
+int sbx_body_strings(const sbx_request *req, sbx_reply *rep, const char *key, json_object **out);
 
 /* ---------------------------------------------------------------- routes and modules */
 
@@ -252,14 +250,13 @@ char *sbx_conn_issue_refresh(sbx_ctx *ctx, sbx_conn *conn);
 /* Revokes: every token of the connection fails; status back to Pending activation. */
 void sbx_conn_revoke(sbx_ctx *ctx, sbx_conn *conn);
 /* Changes name/rights/tenants (NULL name = unchanged; tenants replaced when set_tenants). */
-int sbx_conn_edit(sbx_ctx *ctx, sbx_conn *conn, const char *name, int set_rights,
-                  sbx_rights rights, int set_tenants, const char *const *tenants,
-                  size_t tenant_count);
+int sbx_conn_edit(sbx_ctx *ctx, sbx_conn *conn, const char *name, int set_rights, sbx_rights rights,
+                  int set_tenants, const char *const *tenants, size_t tenant_count);
 /* Deletes the connection: its tokens fail. 0 ok, -1 unknown. */
 int sbx_conn_delete(sbx_ctx *ctx, const char *client_id);
 /* "Pending activation", "Active" or "Idle" (activated, but its refresh token expired). */
 const char *sbx_conn_status(const sbx_ctx *ctx, const sbx_conn *conn);
-const char *sbx_rights_name(sbx_rights rights); /* "full" | "senior" | "officer" */
+const char *sbx_rights_name(sbx_rights rights);          /* "full" | "senior" | "officer" */
 int sbx_rights_parse(const char *name, sbx_rights *out); /* 0 ok, -1 unknown */
 
 /* ---------------------------------------------------------------- data the service side reads */
