@@ -9,13 +9,10 @@ target_link_libraries(svc_under_test PUBLIC PkgConfig::JSONC PkgConfig::OPENSSL 
 foreach(t svc_unit_org svc_unit_ksn)
   add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.c)
   target_link_libraries(${t} PRIVATE svc_under_test PkgConfig::CUNIT)
-  add_test(NAME sandbox_${t} COMMAND ${t})
+  add_test(NAME sandbox__${t} COMMAND ${t})
 endforeach()
 
-find_package(Python3 COMPONENTS Interpreter)
-if(Python3_FOUND AND TARGET mdr-sandbox)
-  add_test(NAME sandbox_svc_http
-           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/svc_http_test.py
-                   $<TARGET_FILE:mdr-sandbox>)
-  set_tests_properties(sandbox_svc_http PROPERTIES TIMEOUT 300)
-endif()
+# PYTHON3 comes from tests/sandbox/CMakeLists.txt, which includes this file.
+add_test(NAME sandbox__svc_http
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/svc_http_test.py $<TARGET_FILE:mdr-sandbox>)
+set_tests_properties(sandbox__svc_http PROPERTIES TIMEOUT 600)
