@@ -100,10 +100,10 @@ static const product products[] = {
 };
 static const int product_weights[] = {560, 60, 150, 80, 90, 60};
 
-static const char *const departments[] = {"FIN",   "HR", "DEV", "OPS", "SALES",
-                                          "LEGAL", "IT", "MKT", "SUP", "RND"};
+static const char *const departments[] = {"FIN", "HR",  "DEV", "OPS", "SALES", "LEGAL",
+                                          "IT",  "MKT", "SUP", "RND", NULL};
 static const char *const domains[] = {"corp.example.com", "branch.example.com", "dev.example.net",
-                                      "eu.example.org"};
+                                      "eu.example.org", NULL};
 
 static const char *const states_sending[] = {"Running", "Paused",   "Stopped",
                                              "Failed",  "Starting", "Unknown"};
