@@ -1305,6 +1305,8 @@ static const char *jstr(json_object *o, const char *k)
     return s ? s : "";
 }
 
+static void replay_isolation(core_state *cs);
+
 int incidents_load(sbx_ctx *ctx, json_object *arr);
 int incidents_load(sbx_ctx *ctx, json_object *arr)
 {
@@ -1421,7 +1423,36 @@ int incidents_load(sbx_ctx *ctx, json_object *arr)
                         json_object_get(jget(r, "entity")));
         }
     }
+    replay_isolation(cs);
     return 0;
+}
+
+static int by_update(const void *a, const void *b)
+{
+    const response *x = *(response *const *)a, *y = *(response *const *)b;
+    return x->update_time < y->update_time ? -1 : x->update_time > y->update_time;
+}
+
+/* Isolation decided through the API is not part of the seed: replay it after a load, in the
+ * order the decisions were made (seeded decisions never changed assets). */
+static void replay_isolation(core_state *cs)
+{
+    size_t n = 0, cap = 0;
+    response **v = NULL;
+    for (size_t i = 0; i < cs->incident_n; i++)
+        for (size_t k = 0; k < cs->incidents[i]->response_count; k++) {
+            response *r = &cs->incidents[i]->responses[k];
+            if (r->status == 1 && r->update_time > r->creation_time &&
+                (strcmp(r->type, "isolate") == 0 || strcmp(r->type, "disable_isolation") == 0)) {
+                GROW(v, n, cap);
+                v[n++] = r;
+            }
+        }
+    if (n)
+        qsort(v, n, sizeof *v, by_update);
+    for (size_t i = 0; i < n; i++)
+        cs->assets[v[i]->asset].isolated = strcmp(v[i]->type, "isolate") == 0;
+    free(v);
 }
 
 void incidents_free(sbx_ctx *ctx);

@@ -531,6 +531,16 @@ def restart_keeps_state():
     cid, access, refresh = a.connect("persist")
     inc = ok(a.post(cid, "incidents/list", {"page_size": 1}, access))[0]
     com = ok(a.post(cid, "comments/create", {"incident_id": inc["incident_id"], "text": "kept"}, access))
+    iso = None
+    for i in ok(a.post(cid, "incidents/list", {"page_size": 100, "response_types": ["isolate"],
+                                                "response_statuses": ["Waiting for a decision"]}, access)):
+        for r in i["responses"]:
+            if r["type"] == "isolate" and r["status"] == "Waiting for a decision" and iso is None:
+                iso = r
+    assert iso, "the seed has a waiting isolate response"
+    ok(a.post(cid, "response/update", {"response_id": iso["response_id"], "status": "Confirmed"}, access))
+    isolated = ok(a.post(cid, "assets/details", {"asset_id": iso["asset_id"]}, access))
+    assert isolated["isolation"] is True
     before = ok(a.post(cid, "incidents/details", {"incident_id": inc["incident_id"]}, access))
     assets = ok(a.post(cid, "assets/list", {"page_size": 20}, access))
     assert a.stop() == 0
@@ -540,6 +550,7 @@ def restart_keeps_state():
         after = ok(b.post(cid, "incidents/details", {"incident_id": inc["incident_id"]}, access))
         assert after == before and com["comment_id"] in json.dumps(after)
         assert ok(b.post(cid, "assets/list", {"page_size": 20}, access)) == assets
+        assert ok(b.post(cid, "assets/details", {"asset_id": iso["asset_id"]}, access)) == isolated
         ok(b.post(cid, "session/confirm", {"refresh_token": refresh}))
     finally:
         b.stop()
