@@ -60,6 +60,23 @@ def all_assets(body):
         page += 1
 
 
+# ---------------------------------------------------------------- the ready line
+
+@test
+def server__ready_line_follows_the_contract():
+    r = SB.ready
+    port = r["base_url"].split(":")[2].split("/")[0]
+    assert r["base_url"] == f"https://127.0.0.1:{port}/api/v1"
+    assert r["admin_url"] == f"https://127.0.0.1:{port}/admin"
+    assert len(r["admin_token"]) == 64
+    # filled by the service side when it is built in
+    for key in ("account", "existing_account"):
+        if key in r:
+            assert r[key]["login"] and r[key]["password"]
+    if "ksn_trust_anchor" in r:
+        assert os.path.exists(r["ksn_trust_anchor"])
+
+
 # ---------------------------------------------------------------- tokens
 
 @test
