@@ -62,4 +62,20 @@ int mdr_cloud_session_usable(ksc_module *m);
 ksc_status mdr_cloud_reply_error(ksc_module *m, const char *lang, const mdr_cloud_error *err,
                                  char **response);
 
+/* ---- appended by the activation area ------------------------------------------------- */
+
+/* The stored session for display: {signed_in, sign_in_required, client_id, account,
+ * organization: {id, name}, signed_in_by, signed_in_time} (new reference). 0 or -1. */
+int mdr_cloud_session_describe(ksc_module *m, json_object **out);
+
+/* Records who signed in and to which account (after mdr_cloud_session_start). 0 or -1. */
+int mdr_cloud_session_set_account(ksc_module *m, const char *login, const char *organization_id,
+                                  const char *organization_name, const char *signed_in_by);
+
+/* The module's HTTP client (e.g. mdr_http_client_settings for display). NULL when closed. */
+mdr_http_client *mdr_cloud_link_client(ksc_module *m);
+
+/* The localized sentence for a failed call (malloc'd; for notifications and logs). */
+char *mdr_cloud_error_message(const char *lang, const mdr_cloud_error *err);
+
 #endif

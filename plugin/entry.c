@@ -1,6 +1,7 @@
 /* entry.c — the module's only exported symbol and its lifecycle: the descriptor (built once
  * from the rights XML and the action table), init, shutdown, events, translate. */
 #include "actions.h"
+#include "cloud_link.h"
 #include "i18n.h"
 #include "log.h"
 #include "module.h"
@@ -210,6 +211,10 @@ ksc_status mdr_module_init(const ksc_host_services *services, const char *config
         mdr_module_shutdown(m);
         return init_fail(services, KSC_ERR_FAILED, "store_open", err, error_json);
     }
+    if (mdr_cloud_link_open(m, err, sizeof err) != 0) {
+        mdr_module_shutdown(m);
+        return init_fail(services, KSC_ERR_NO_MEMORY, "no_memory", err, error_json);
+    }
     if (!(m->worker = mdr_worker_start())) {
         mdr_module_shutdown(m);
         return init_fail(services, KSC_ERR_NO_MEMORY, "no_memory", "cannot start the worker",
@@ -230,6 +235,7 @@ void mdr_module_shutdown(ksc_module *m)
         mdr_worker_stop(m->worker);
         mdr_events_shutdown(m, mdr_hook_table, mdr_hook_count);
     }
+    mdr_cloud_link_close(m);
     mdr_store_close(m->store);
     mdr_config_free(m->config);
     OPENSSL_cleanse(&m->secret_key, sizeof m->secret_key);
