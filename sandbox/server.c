@@ -88,6 +88,17 @@ static int authenticate(sbx_server *srv, const sbx_route_entry *route, struct MH
         json_object *claims = NULL;
         sbx_jwt_result r = token ? sbx_jwt_verify(ctx, token, &claims) : SBX_JWT_INVALID;
         json_object *typ = NULL;
+        if (r != SBX_JWT_INVALID && json_object_object_get_ex(claims, "typ", &typ) &&
+            strcmp(json_object_get_string(typ), "access") == 0) {
+            /* The access token of an API connection (the plug-in's own, made at sign-in):
+             * the service side maps the connection to its account (svc_account). */
+            json_object *sub = NULL;
+            char id[40] = "";
+            if (json_object_object_get_ex(claims, "sub", &sub))
+                snprintf(id, sizeof id, "%s", json_object_get_string(sub));
+            json_object_put(claims);
+            return conn_check_access(ctx, token, id, &req->conn, rep);
+        }
         if (r == SBX_JWT_INVALID || !json_object_object_get_ex(claims, "typ", &typ) ||
             strcmp(json_object_get_string(typ), "account") != 0) {
             json_object_put(claims);

@@ -38,10 +38,13 @@ typedef struct svc_state {
     size_t *counts;
     int counts_len;
     uint64_t counts_gen;
+    /* per account: client_id of the plug-in's API connection made at sign-in ("" = none) */
+    char plugin_conn[ORG_MAX_ACCOUNTS][33];
 } svc_state;
 
 svc_state *svc_of(sbx_ctx *ctx);
-/* The account behind an SBX_AUTH_ACCOUNT request; -1 after answering 401. */
+/* The account behind an SBX_AUTH_ACCOUNT request (an account token, or the access token of
+ * the plug-in connection made at sign-in); -1 after answering 401. */
 int svc_account(sbx_request *req, sbx_reply *rep);
 /* Same, and the account's MDR must be activated (409 not_activated otherwise). */
 int svc_active_account(sbx_request *req, sbx_reply *rep);

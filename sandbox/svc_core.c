@@ -58,6 +58,14 @@ int svc_account(sbx_request *req, sbx_reply *rep)
     svc_state *s = svc_of(req->ctx);
     json_object *sub = NULL, *ep = NULL;
     int a = -1;
+    if (req->conn && !req->claims) {
+        /* The plug-in's own connection acts for the account that signed in with it. */
+        for (int i = 0; i < s->world->account_count; i++)
+            if (strcmp(s->plugin_conn[i], req->conn->client_id) == 0)
+                return i;
+        sbx_reply_error(rep, 401, "unauthorized", "the account session is missing or invalid");
+        return -1;
+    }
     if (req->claims && json_object_object_get_ex(req->claims, "sub", &sub))
         a = org_account_find(s->world, json_object_get_string(sub));
     if (a < 0 || !json_object_object_get_ex(req->claims, "ep", &ep) ||
@@ -116,10 +124,28 @@ static void h_sign_in(sbx_request *req, sbx_reply *rep)
         sbx_reply_error(rep, 500, "internal", "cannot make the account token");
         return;
     }
+    /* The plug-in's own API connection ("MDR Plug-in", full rights): one per account; a new
+     * sign-in issues a fresh console refresh token (older tokens of it fail). */
+    sbx_conn *conn = s->plugin_conn[a][0] ? sbx_conn_find(req->ctx, s->plugin_conn[a]) : NULL;
+    char *refresh = NULL;
+    if (conn)
+        refresh = sbx_conn_issue_refresh(req->ctx, conn);
+    else if ((conn = sbx_conn_create(req->ctx, "MDR Plug-in", SBX_RIGHTS_FULL, NULL, 0, acc->org,
+                                     &refresh)))
+        snprintf(s->plugin_conn[a], sizeof s->plugin_conn[a], "%s", conn->client_id);
+    if (!refresh) {
+        free(token);
+        sbx_reply_error(rep, 500, "internal", "cannot make the plug-in connection");
+        return;
+    }
+    sbx_touch(req->ctx);
     json_object *out = json_object_new_object();
     json_object_object_add(out, "account_token", json_object_new_string(token));
     json_object_object_add(out, "expires_time", json_object_new_int64(exp * 1000));
     json_object_object_add(out, "organization", org_brief(s->world->orgs[acc->org]));
+    json_object_object_add(out, "client_id", json_object_new_string(conn->client_id));
+    json_object_object_add(out, "refresh_token", json_object_new_string(refresh));
+    free(refresh);
     free(token);
     sbx_reply_json(rep, 200, out);
 }
@@ -130,6 +156,9 @@ static void h_sign_out(sbx_request *req, sbx_reply *rep)
     if (a < 0)
         return;
     svc_of(req->ctx)->world->accounts[a].session_epoch++;
+    sbx_conn *conn = sbx_conn_find(req->ctx, svc_of(req->ctx)->plugin_conn[a]);
+    if (conn)
+        sbx_conn_revoke(req->ctx, conn); /* the plug-in's session ends with the account's */
     sbx_touch(req->ctx);
     sbx_reply_ok(rep);
 }
@@ -800,6 +829,12 @@ static json_object *svc_save(sbx_ctx *ctx)
         json_object_array_add(arr, x);
     }
     json_object_object_add(j, "ksn", arr);
+    json_object *pc = json_object_new_object();
+    for (int i = 0; i < s->world->account_count; i++)
+        if (s->plugin_conn[i][0])
+            json_object_object_add(pc, s->world->accounts[i].login,
+                                   json_object_new_string(s->plugin_conn[i]));
+    json_object_object_add(j, "plugin_connections", pc);
     return j;
 }
 
@@ -840,6 +875,17 @@ static int svc_load(sbx_ctx *ctx, json_object *state)
             json_object_object_get_ex(x, "variant", &f);
             r->variant = json_object_get_int(f);
             s->ksn_count++;
+        }
+    }
+    json_object *pc;
+    if (json_object_object_get_ex(state, "plugin_connections", &pc) &&
+        json_object_is_type(pc, json_type_object)) {
+        json_object_object_foreach(pc, login, id)
+        {
+            int a = org_account_find(s->world, login);
+            if (a >= 0)
+                snprintf(s->plugin_conn[a], sizeof s->plugin_conn[a], "%s",
+                         json_object_get_string(id));
         }
     }
     return 0;
