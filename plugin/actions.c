@@ -7,6 +7,18 @@
 const mdr_action_def mdr_action_table[] = {
     {"mdr.plugin.info", mdr_plugin_info, 0},
     {"mdr.rights.presets", mdr_rights_presets, 0},
+    {"mdr.account.sign_in", mdr_account_sign_in, 0},
+    {"mdr.activation.status", mdr_activation_status, 0},
+    {"mdr.activation.activate", mdr_activation_activate, 0},
+    {"mdr.activation.select_tenants", mdr_activation_select_tenants, 0},
+    {"mdr.activation.accept_agreements", mdr_activation_accept_agreements, 0},
+    {"mdr.activation.accept_ksn_statement", mdr_activation_accept_ksn_statement, 0},
+    {"mdr.activation.new_code", mdr_activation_new_code, 0},
+    {"mdr.activation.revoke_consent", mdr_activation_revoke_consent, 0},
+    {"mdr.activation.terminate", mdr_activation_terminate, 0},
+    {"mdr.usage.get", mdr_usage_get, 0},
+    {"mdr.ksn.status", mdr_ksn_status_action, 0},
+    {"mdr.ksn.update", mdr_ksn_update_action, 0},
 };
 const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_table[0];
 
@@ -14,5 +26,6 @@ const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_tabl
  * sentinel keeps the array non-empty while no area has hooks. */
 const mdr_area_hooks mdr_hook_table[] = {
     {"none", NULL, NULL, NULL},
+    {"ksn", mdr_ksn_on_login, NULL, NULL},
 };
 const size_t mdr_hook_count = sizeof mdr_hook_table / sizeof mdr_hook_table[0];
