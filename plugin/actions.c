@@ -19,6 +19,29 @@ const mdr_action_def mdr_action_table[] = {
     {"mdr.usage.get", mdr_usage_get, 0},
     {"mdr.ksn.status", mdr_ksn_status_action, 0},
     {"mdr.ksn.update", mdr_ksn_update_action, 0},
+    {"mdr.licenses.list", mdr_licenses_list, 0},
+    {"mdr.licenses.refresh", mdr_licenses_refresh, 0},
+    {"mdr.licenses.add", mdr_licenses_add, 0},
+    {"mdr.licenses.remove", mdr_licenses_remove, 0},
+    {"mdr.licenses.export_by_tenant", mdr_licenses_export_by_tenant, 1},
+    {"mdr.licenses.archive", mdr_licenses_archive, 1},
+    {"mdr.tenants.list", mdr_tenants_list, 0},
+    {"mdr.tenants.get", mdr_tenants_get, 0},
+    {"mdr.tenants.create", mdr_tenants_create, 0},
+    {"mdr.tenants.update", mdr_tenants_update, 0},
+    {"mdr.tenants.add_config_file", mdr_tenants_add_config_file, 0},
+    {"mdr.tenants.delete_config_file", mdr_tenants_delete_config_file, 0},
+    {"mdr.tenants.delete", mdr_tenants_delete, 0},
+    {"mdr.tenants.archive", mdr_tenants_archive, 1},
+    {"mdr.tenants.grant", mdr_tenants_grant, 0},
+    {"mdr.tenants.grants", mdr_tenants_grants, 0},
+    {"mdr.health.sync", mdr_health_sync, 0},
+    {"mdr.health.status", mdr_health_status, 0},
+    {"mdr.health.assets", mdr_health_assets, 0},
+    {"mdr.health.malfunctioning", mdr_health_malfunctioning, 0},
+    {"mdr.health.device", mdr_health_device, 0},
+    {"mdr.health.export", mdr_health_export, 1},
+    {"mdr.health.summary", mdr_health_summary, 0},
 };
 const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_table[0];
 
@@ -27,5 +50,7 @@ const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_tabl
 const mdr_area_hooks mdr_hook_table[] = {
     {"none", NULL, NULL, NULL},
     {"ksn", mdr_ksn_on_login, NULL, NULL},
+    {"licenses", NULL, mdr_licenses_on_timer, NULL},
+    {"health", NULL, mdr_health_on_timer, NULL},
 };
 const size_t mdr_hook_count = sizeof mdr_hook_table / sizeof mdr_hook_table[0];

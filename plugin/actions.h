@@ -10,6 +10,31 @@ ksc_status mdr_plugin_info(ksc_module *module, const ksc_call *call, char **resp
 /* area_rights.c */
 ksc_status mdr_rights_presets(ksc_module *module, const ksc_call *call, char **response);
 
+/* area_licenses.c */
+ksc_status mdr_licenses_list(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_licenses_refresh(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_licenses_add(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_licenses_remove(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_licenses_export_by_tenant(ksc_module *module, const ksc_call *call,
+                                         char **response);
+ksc_status mdr_licenses_archive(ksc_module *module, const ksc_call *call, char **response);
+/* licenses_sync.c: the periodic refresh (on_timer) */
+void mdr_licenses_on_timer(ksc_module *module, int64_t now_ms);
+
+/* area_tenants.c */
+ksc_status mdr_tenants_list(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_tenants_get(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_tenants_create(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_tenants_update(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_tenants_add_config_file(ksc_module *module, const ksc_call *call,
+                                       char **response);
+ksc_status mdr_tenants_delete_config_file(ksc_module *module, const ksc_call *call,
+                                          char **response);
+ksc_status mdr_tenants_delete(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_tenants_archive(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_tenants_grant(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_tenants_grants(ksc_module *module, const ksc_call *call, char **response);
+
 /* area_activation.c, area_usage.c, area_ksn.c (shared helpers: activation.h) */
 ksc_status mdr_account_sign_in(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_activation_status(ksc_module *module, const ksc_call *call, char **response);
@@ -28,5 +53,16 @@ ksc_status mdr_usage_get(ksc_module *module, const ksc_call *call, char **respon
 ksc_status mdr_ksn_status_action(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_ksn_update_action(ksc_module *module, const ksc_call *call, char **response);
 void mdr_ksn_on_login(ksc_module *module, const mdr_login *login);
+
+/* area_health.c */
+ksc_status mdr_health_sync(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_status(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_assets(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_malfunctioning(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_device(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_export(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_summary(ksc_module *module, const ksc_call *call, char **response);
+/* the periodic sync (on_timer) */
+void mdr_health_on_timer(ksc_module *module, int64_t now_ms);
 
 #endif

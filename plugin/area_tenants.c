@@ -1,0 +1,683 @@
+/* area_tenants.c — the Tenants tab (Incident access + Tenant management): mdr.tenants.list,
+ * .get, .create, .update, .add_config_file, .delete_config_file, .delete, .archive (ZIP),
+ * and the per-user visibility (.grant, .grants; MDR Administrator). Rules: tenant_rules.c;
+ * visibility: tenant_access.c; cloud calls: docs/cloud-api.md "Tenants". Reference:
+ * docs/actions/tenants.md. */
+#include "actions.h"
+#include "archive_delivery.h"
+#include "cloud_codes.h"
+#include "i18n.h"
+#include "license_view.h"
+#include "licenses_sync.h"
+#include "reply.h"
+#include "request.h"
+#include "tenant_access.h"
+#include "tenant_rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const mdr_cloud_code_map TENANT_CODES[] = {
+    {"invalid_name", KSC_ERR_INVALID, "tenant_name_invalid"},
+    {"invalid_description", KSC_ERR_INVALID, "tenant_description_invalid"},
+    {"tenant_limit", KSC_ERR_CONFLICT, "tenant_limit"},
+    {"tenant_name_taken", KSC_ERR_CONFLICT, "tenant_name_taken"},
+    {"expiration_after_license", KSC_ERR_INVALID, "tenant_expires_after_license"},
+    {"invalid_expiration", KSC_ERR_INVALID, "tenant_expires_past"},
+    {"license_not_current", KSC_ERR_CONFLICT, "tenant_license_not_current"},
+    {"license_not_found", KSC_ERR_NOT_FOUND, "tenant_license_not_found"},
+    {"config_file_required", KSC_ERR_INVALID, "tenant_config_file_required"},
+    {"config_file_limit", KSC_ERR_CONFLICT, "tenant_config_file_limit"},
+    {"last_config_file", KSC_ERR_CONFLICT, "tenant_last_config_file"},
+    {"tenant_not_found", KSC_ERR_NOT_FOUND, "tenant_not_found"},
+    {"tenant_expired", KSC_ERR_CONFLICT, "tenant_lifetime_ended"},
+    {NULL, 0, NULL}};
+
+static int64_t host_now(ksc_module *m)
+{
+    return m->services->now_ms(m->services->host);
+}
+
+static ksc_status cloud_fail(ksc_module *m, const ksc_call *call, const mdr_cloud_error *err,
+                             char **response)
+{
+    return mdr_cloud_fail_reply(m, call->lang, err, TENANT_CODES, NULL, response);
+}
+
+static ksc_status tenant_unknown(ksc_module *m, const ksc_call *call, const char *id,
+                                 char **response)
+{
+    json_object *d = json_object_new_object();
+    json_object_object_add(d, "tenant_id", json_object_new_string(id));
+    return mdr_reply_error(m->services, call->lang, KSC_ERR_NOT_FOUND, "tenant_not_found", d,
+                           response);
+}
+
+/* Every tenant of the organization (cloud objects, not deleted) and the name grants brought
+ * up to date. */
+static mdr_cloud_status fetch_tenants(ksc_module *m, json_object **tenants, mdr_cloud_error *err)
+{
+    json_object *body = json_object_new_object();
+    mdr_cloud_status st = mdr_cloud_console(m, "tenants/list", body, 1, tenants, err);
+    json_object_put(body);
+    if (st != MDR_CLOUD_OK)
+        return st;
+    if (!json_object_is_type(*tenants, json_type_array)) {
+        json_object_put(*tenants);
+        *tenants = NULL;
+        return mdr_cloud_fail(err, MDR_CLOUD_ERR_BAD_RESPONSE, "tenants/list: not an array");
+    }
+    sqlite3 *db = mdr_store_conn(m->store);
+    size_t n = json_object_array_length(*tenants);
+    for (size_t i = 0; db && i < n; i++) {
+        json_object *t = json_object_array_get_idx(*tenants, i);
+        mdr_tenant_access_rename(db, mdr_json_str(t, "tenant_id", ""), mdr_json_str(t, "name", ""));
+    }
+    return MDR_CLOUD_OK;
+}
+
+/* tenants/get for a tenant the caller may see; otherwise tenant_not_found (the same answer
+ * as for a tenant that does not exist: nothing leaks). */
+static ksc_status get_visible(ksc_module *m, const ksc_call *call, const char *id,
+                              json_object **tenant, char **response)
+{
+    *tenant = NULL;
+    sqlite3 *db = mdr_store_conn(m->store);
+    int visible = db ? mdr_tenant_access_visible_id(db, call->user, id) : -1;
+    if (visible < 0)
+        return mdr_reply_store_error(m->services, call->lang, response);
+    if (!visible)
+        return tenant_unknown(m, call, id, response);
+    json_object *body = json_object_new_object();
+    json_object_object_add(body, "tenant_id", json_object_new_string(id));
+    mdr_cloud_error err;
+    mdr_cloud_status st = mdr_cloud_console(m, "tenants/get", body, 1, tenant, &err);
+    json_object_put(body);
+    if (st != MDR_CLOUD_OK)
+        return cloud_fail(m, call, &err, response);
+    if (strcmp(mdr_json_str(*tenant, "status", ""), "Deleted") == 0) {
+        json_object_put(*tenant);
+        *tenant = NULL;
+        return tenant_unknown(m, call, id, response);
+    }
+    return KSC_OK;
+}
+
+static json_object *licenses_for_view(ksc_module *m, int64_t now, int force)
+{
+    json_object *list = NULL;
+    int64_t refreshed;
+    mdr_cloud_error err;
+    if (mdr_licenses_get(m, now, force, &list, &refreshed, &err) != MDR_CLOUD_OK)
+        return json_object_new_array(); /* names only: the tenant is shown without them */
+    return list;
+}
+
+/* The answer for one tenant after a change: its view plus what the help promises. */
+static ksc_status reply_tenant(ksc_module *m, const ksc_call *call, json_object *tenant,
+                               int64_t old_revision, char **response)
+{
+    int64_t now = host_now(m);
+    json_object *licenses = licenses_for_view(m, now, 0);
+    json_object *out = mdr_tenant_view(tenant, licenses, now, call->lang);
+    json_object_put(licenses);
+    if (old_revision >= 0) {
+        int regenerated = mdr_json_int(tenant, "revision", 0) != old_revision;
+        json_object_object_add(out, "archive_regenerated", json_object_new_boolean(regenerated));
+        if (regenerated)
+            json_object_object_add(
+                out, "message", json_object_new_string(mdr_tr(call->lang, "tenants.regenerated")));
+    }
+    json_object_put(tenant);
+    return mdr_reply_ok(m->services, out, response);
+}
+
+/* ---------------------------------------------------------------- list, get */
+
+static const mdr_field NO_FIELDS[] = {{0}};
+
+ksc_status mdr_tenants_list(ksc_module *m, const ksc_call *call, char **response)
+{
+    json_object *req;
+    ksc_status st = mdr_request_parse(m->services, call, NO_FIELDS, &req, response);
+    if (st != KSC_OK)
+        return st;
+    json_object_put(req);
+    int64_t now = host_now(m);
+    json_object *tenants = NULL;
+    mdr_cloud_error err;
+    if (fetch_tenants(m, &tenants, &err) != MDR_CLOUD_OK)
+        return cloud_fail(m, call, &err, response);
+    sqlite3 *db = mdr_store_conn(m->store);
+    json_object *licenses = licenses_for_view(m, now, 0), *rows = json_object_new_array();
+    size_t n = json_object_array_length(tenants);
+    int64_t hidden = 0, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *t = json_object_array_get_idx(tenants, i);
+        if (strcmp(mdr_json_str(t, "status", ""), "Deleted") == 0)
+            continue;
+        total++;
+        int visible =
+            db ? mdr_tenant_access_visible_id(db, call->user, mdr_json_str(t, "tenant_id", ""))
+               : -1;
+        if (visible != 1) {
+            hidden++;
+            continue;
+        }
+        json_object_array_add(rows, mdr_tenant_view(t, licenses, now, call->lang));
+    }
+    json_object_put(tenants);
+    json_object_put(licenses);
+    if (!db) {
+        json_object_put(rows);
+        return mdr_reply_store_error(m->services, call->lang, response);
+    }
+    mdr_tenants_sort(rows);
+    json_object *root = json_object_new_object();
+    json_object_object_add(root, "name",
+                           json_object_new_string(mdr_tr(call->lang, "tenants.root")));
+    json_object_object_add(
+        root, "visible",
+        json_object_new_boolean(mdr_tenant_access_visible_id(db, call->user, "") == 1));
+    json_object *out = json_object_new_object();
+    json_object_object_add(out, "count",
+                           json_object_new_int64((int64_t)json_object_array_length(rows)));
+    json_object_object_add(out, "organization_tenants", json_object_new_int64(total));
+    json_object_object_add(out, "max", json_object_new_int(MDR_TENANT_MAX));
+    json_object_object_add(out, "hidden", json_object_new_int64(hidden));
+    json_object_object_add(out, "root", root);
+    json_object_object_add(out, "tenants", rows);
+    return mdr_reply_ok(m->services, out, response);
+}
+
+static const mdr_field ID_FIELDS[] = {
+    {.name = "id", .type = MDR_FIELD_STRING, .required = 1, .min_len = 1, .max_len = 64}, {0}};
+
+ksc_status mdr_tenants_get(ksc_module *m, const ksc_call *call, char **response)
+{
+    json_object *req, *tenant;
+    ksc_status st = mdr_request_parse(m->services, call, ID_FIELDS, &req, response);
+    if (st != KSC_OK)
+        return st;
+    st = get_visible(m, call, mdr_req_string(req, "id", ""), &tenant, response);
+    json_object_put(req);
+    if (st != KSC_OK)
+        return st;
+    return reply_tenant(m, call, tenant, -1, response);
+}
+
+/* ---------------------------------------------------------------- create, update */
+
+/* Generous transport limits: the rules below give the precise, localized refusal. */
+static const mdr_field CREATE_FIELDS[] = {
+    {.name = "name", .type = MDR_FIELD_STRING, .required = 1, .max_len = 4096},
+    {.name = "description", .type = MDR_FIELD_STRING, .max_len = 65536},
+    {.name = "active", .type = MDR_FIELD_BOOL},
+    {.name = "config_files", .type = MDR_FIELD_ARRAY, .max_len = 1024},
+    {0}};
+
+static const mdr_field UPDATE_FIELDS[] = {
+    {.name = "id", .type = MDR_FIELD_STRING, .required = 1, .min_len = 1, .max_len = 64},
+    {.name = "name", .type = MDR_FIELD_STRING, .max_len = 4096},
+    {.name = "description", .type = MDR_FIELD_STRING, .max_len = 65536},
+    {.name = "active", .type = MDR_FIELD_BOOL},
+    {.name = "config_files", .type = MDR_FIELD_ARRAY, .max_len = 1024},
+    {0}};
+
+/* Checks name, description and config_files of `req` and builds the cloud's body. */
+static int build_body(ksc_module *m, json_object *req, json_object *tenants, const char *self_id,
+                      int64_t now, json_object *body, mdr_rule_error *e)
+{
+    json_object *v;
+    if (json_object_object_get_ex(req, "name", &v)) {
+        const char *name = json_object_get_string(v);
+        if (mdr_tenant_name_check(name, e) || mdr_tenant_name_free(tenants, name, self_id, e))
+            return -1;
+        json_object_object_add(body, "name", json_object_new_string(name));
+    }
+    if (json_object_object_get_ex(req, "description", &v)) {
+        if (mdr_tenant_description_check(json_object_get_string(v), e))
+            return -1;
+        json_object_object_add(body, "description", json_object_get(v));
+    }
+    if (json_object_object_get_ex(req, "active", &v))
+        json_object_object_add(body, "active", json_object_get(v));
+    if (json_object_object_get_ex(req, "config_files", &v)) {
+        json_object *licenses = NULL, *files = NULL;
+        int64_t refreshed;
+        mdr_cloud_error err;
+        if (json_object_array_length(v) == 0)
+            return mdr_rule_fail(e, self_id ? KSC_ERR_CONFLICT : KSC_ERR_INVALID,
+                                 self_id ? "tenant_last_config_file"
+                                         : "tenant_config_file_required",
+                                 mdr_details_field("config_files"));
+        /* the expiry rule needs each license's last day as it is now */
+        if (mdr_licenses_get(m, now, 1, &licenses, &refreshed, &err) != MDR_CLOUD_OK) {
+            json_object *d = json_object_new_object();
+            json_object_object_add(d, "detail",
+                                   json_object_new_string(mdr_cloud_status_key(err.status)));
+            return mdr_rule_fail(e, KSC_ERR_FAILED, "tenant_licenses_unavailable", d);
+        }
+        int bad = mdr_tenant_config_files_build(v, licenses, now, &files, e);
+        json_object_put(licenses);
+        if (bad)
+            return -1;
+        json_object_object_add(body, "config_files", files);
+    }
+    return 0;
+}
+
+ksc_status mdr_tenants_create(ksc_module *m, const ksc_call *call, char **response)
+{
+    json_object *req;
+    ksc_status st = mdr_request_parse(m->services, call, CREATE_FIELDS, &req, response);
+    if (st != KSC_OK)
+        return st;
+    int64_t now = host_now(m);
+    json_object *tenants = NULL;
+    mdr_cloud_error err;
+    if (fetch_tenants(m, &tenants, &err) != MDR_CLOUD_OK) {
+        json_object_put(req);
+        return cloud_fail(m, call, &err, response);
+    }
+    size_t existing = 0;
+    for (size_t i = 0; i < json_object_array_length(tenants); i++)
+        existing += strcmp(mdr_json_str(json_object_array_get_idx(tenants, i), "status", ""),
+                           "Deleted") != 0;
+    mdr_rule_error e = {0};
+    json_object *body = json_object_new_object();
+    int bad =
+        mdr_tenant_count_check(existing, &e) || build_body(m, req, tenants, NULL, now, body, &e);
+    json_object_put(tenants);
+    json_object_put(req);
+    if (bad) {
+        json_object_put(body);
+        return mdr_rule_reply(m->services, call->lang, &e, response);
+    }
+    json_object *tenant = NULL;
+    mdr_cloud_status cs = mdr_cloud_console(m, "tenants/create", body, 0, &tenant, &err);
+    json_object_put(body);
+    if (cs != MDR_CLOUD_OK)
+        return cloud_fail(m, call, &err, response);
+    /* a restricted user keeps seeing what they made */
+    sqlite3 *db = mdr_store_conn(m->store);
+    if (!db || mdr_tenant_access_add(db, call->user, mdr_json_str(tenant, "tenant_id", ""),
+                                     mdr_json_str(tenant, "name", "")) != 0) {
+        json_object_put(tenant);
+        return mdr_reply_store_error(m->services, call->lang, response);
+    }
+    return reply_tenant(m, call, tenant, 0, response);
+}
+
+ksc_status mdr_tenants_update(ksc_module *m, const ksc_call *call, char **response)
+{
+    json_object *req, *tenant = NULL;
+    ksc_status st = mdr_request_parse(m->services, call, UPDATE_FIELDS, &req, response);
+    if (st != KSC_OK)
+        return st;
+    char id[65];
+    snprintf(id, sizeof id, "%s", mdr_req_string(req, "id", ""));
+    if (json_object_object_length(req) < 2) {
+        json_object_put(req);
+        return mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, "tenant_update_empty",
+                               NULL, response);
+    }
+    if ((st = get_visible(m, call, id, &tenant, response)) != KSC_OK) {
+        json_object_put(req);
+        return st;
+    }
+    int64_t now = host_now(m);
+    mdr_rule_error e = {0};
+    json_object *tenants = NULL, *v;
+    mdr_cloud_error err;
+    int renaming = json_object_object_get_ex(req, "name", &v);
+    if (renaming && fetch_tenants(m, &tenants, &err) != MDR_CLOUD_OK) {
+        json_object_put(req);
+        json_object_put(tenant);
+        return cloud_fail(m, call, &err, response);
+    }
+    json_object *body = json_object_new_object();
+    json_object_object_add(body, "tenant_id", json_object_new_string(id));
+    int bad = build_body(m, req, tenants, id, now, body, &e);
+    /* switching on a tenant whose lifetime has ended needs a new configuration file */
+    if (!bad && mdr_req_bool(req, "active", 0) &&
+        !json_object_object_get_ex(req, "config_files", &v) &&
+        mdr_tenant_lifetime_ended(tenant, now)) {
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "tenant",
+                               json_object_new_string(mdr_json_str(tenant, "name", "")));
+        bad = mdr_rule_fail(&e, KSC_ERR_CONFLICT, "tenant_lifetime_ended", d);
+    }
+    int64_t old_revision = mdr_json_int(tenant, "revision", 0);
+    json_object_put(tenants);
+    json_object_put(req);
+    json_object_put(tenant);
+    if (bad) {
+        json_object_put(body);
+        return mdr_rule_reply(m->services, call->lang, &e, response);
+    }
+    tenant = NULL;
+    mdr_cloud_status cs = mdr_cloud_console(m, "tenants/update", body, 0, &tenant, &err);
+    json_object_put(body);
+    if (cs != MDR_CLOUD_OK)
+        return cloud_fail(m, call, &err, response);
+    sqlite3 *db = mdr_store_conn(m->store);
+    if (renaming && db)
+        mdr_tenant_access_rename(db, id, mdr_json_str(tenant, "name", ""));
+    return reply_tenant(m, call, tenant, old_revision, response);
+}
+
+/* ---------------------------------------------------------------- configuration files */
+
+static const mdr_field FILE_ADD_FIELDS[] = {
+    {.name = "id", .type = MDR_FIELD_STRING, .required = 1, .min_len = 1, .max_len = 64},
+    {.name = "license_id", .type = MDR_FIELD_STRING, .required = 1, .min_len = 1, .max_len = 64},
+    {.name = "expires", .type = MDR_FIELD_STRING, .required = 1, .max_len = 10},
+    {0}};
+
+ksc_status mdr_tenants_add_config_file(ksc_module *m, const ksc_call *call, char **response)
+{
+    json_object *req, *tenant = NULL;
+    ksc_status st = mdr_request_parse(m->services, call, FILE_ADD_FIELDS, &req, response);
+    if (st != KSC_OK)
+        return st;
+    char id[65];
+    snprintf(id, sizeof id, "%s", mdr_req_string(req, "id", ""));
+    if ((st = get_visible(m, call, id, &tenant, response)) != KSC_OK) {
+        json_object_put(req);
+        return st;
+    }
+    int64_t now = host_now(m), expires = 0, refreshed,
+            old_revision = mdr_json_int(tenant, "revision", 0);
+    json_object_put(tenant);
+    json_object *licenses = NULL, *v = NULL;
+    mdr_rule_error e = {0};
+    mdr_cloud_error err;
+    if (mdr_licenses_get(m, now, 1, &licenses, &refreshed, &err) != MDR_CLOUD_OK) {
+        json_object_put(req);
+        return cloud_fail(m, call, &err, response);
+    }
+    json_object_object_get_ex(req, "expires", &v);
+    int bad = mdr_tenant_expires_parse(v, "expires", &expires, &e) ||
+              mdr_tenant_config_file_check(licenses, mdr_req_string(req, "license_id", ""), expires,
+                                           now, "expires", &e);
+    json_object_put(licenses);
+    if (bad) {
+        json_object_put(req);
+        return mdr_rule_reply(m->services, call->lang, &e, response);
+    }
+    json_object *body = json_object_new_object();
+    json_object_object_add(body, "tenant_id", json_object_new_string(id));
+    json_object_object_add(body, "license_id",
+                           json_object_new_string(mdr_req_string(req, "license_id", "")));
+    json_object_object_add(body, "expiration_time", json_object_new_int64(expires));
+    json_object_put(req);
+    mdr_cloud_status cs = mdr_cloud_console(m, "tenants/config-files/add", body, 0, &tenant, &err);
+    json_object_put(body);
+    if (cs != MDR_CLOUD_OK)
+        return cloud_fail(m, call, &err, response);
+    return reply_tenant(m, call, tenant, old_revision, response);
+}
+
+static const mdr_field FILE_DELETE_FIELDS[] = {
+    {.name = "id", .type = MDR_FIELD_STRING, .required = 1, .min_len = 1, .max_len = 64},
+    {.name = "file_id", .type = MDR_FIELD_STRING, .required = 1, .min_len = 1, .max_len = 64},
+    {0}};
+
+ksc_status mdr_tenants_delete_config_file(ksc_module *m, const ksc_call *call, char **response)
+{
+    json_object *req, *tenant = NULL;
+    ksc_status st = mdr_request_parse(m->services, call, FILE_DELETE_FIELDS, &req, response);
+    if (st != KSC_OK)
+        return st;
+    char id[65], file_id[65];
+    snprintf(id, sizeof id, "%s", mdr_req_string(req, "id", ""));
+    snprintf(file_id, sizeof file_id, "%s", mdr_req_string(req, "file_id", ""));
+    json_object_put(req);
+    if ((st = get_visible(m, call, id, &tenant, response)) != KSC_OK)
+        return st;
+    mdr_rule_error e = {0};
+    int64_t old_revision = mdr_json_int(tenant, "revision", 0);
+    int bad = mdr_tenant_config_file_delete_check(tenant, file_id, &e);
+    json_object_put(tenant);
+    if (bad)
+        return mdr_rule_reply(m->services, call->lang, &e, response);
+    json_object *body = json_object_new_object();
+    json_object_object_add(body, "tenant_id", json_object_new_string(id));
+    json_object_object_add(body, "file_id", json_object_new_string(file_id));
+    mdr_cloud_error err;
+    tenant = NULL;
+    mdr_cloud_status cs =
+        mdr_cloud_console(m, "tenants/config-files/delete", body, 0, &tenant, &err);
+    json_object_put(body);
+    if (cs != MDR_CLOUD_OK)
+        return cloud_fail(m, call, &err, response);
+    return reply_tenant(m, call, tenant, old_revision, response);
+}
+
+/* ---------------------------------------------------------------- delete */
+
+static const mdr_field DELETE_FIELDS[] = {
+    {.name = "id", .type = MDR_FIELD_STRING, .required = 1, .min_len = 1, .max_len = 64},
+    {.name = "confirm", .type = MDR_FIELD_BOOL},
+    {0}};
+
+ksc_status mdr_tenants_delete(ksc_module *m, const ksc_call *call, char **response)
+{
+    json_object *req, *tenant = NULL;
+    ksc_status st = mdr_request_parse(m->services, call, DELETE_FIELDS, &req, response);
+    if (st != KSC_OK)
+        return st;
+    char id[65];
+    snprintf(id, sizeof id, "%s", mdr_req_string(req, "id", ""));
+    int confirmed = mdr_req_bool(req, "confirm", 0);
+    json_object_put(req);
+    if ((st = get_visible(m, call, id, &tenant, response)) != KSC_OK)
+        return st;
+    int64_t assets = mdr_json_int(tenant, "assets", 0);
+    char name[128];
+    snprintf(name, sizeof name, "%s", mdr_json_str(tenant, "name", ""));
+    json_object_put(tenant);
+    if (assets > 0 && !confirmed) {
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "tenant", json_object_new_string(name));
+        json_object_object_add(d, "tenant_id", json_object_new_string(id));
+        json_object_object_add(d, "assets", json_object_new_int64(assets));
+        return mdr_reply_error(m->services, call->lang, KSC_ERR_CONFLICT, "tenant_has_assets", d,
+                               response);
+    }
+    json_object *body = json_object_new_object(), *answer = NULL;
+    json_object_object_add(body, "tenant_id", json_object_new_string(id));
+    mdr_cloud_error err;
+    mdr_cloud_status cs = mdr_cloud_console(m, "tenants/delete", body, 0, &answer, &err);
+    json_object_put(body);
+    if (cs != MDR_CLOUD_OK)
+        return cloud_fail(m, call, &err, response);
+    sqlite3 *db = mdr_store_conn(m->store);
+    if (db)
+        mdr_tenant_access_forget(db, id);
+    int64_t gone = mdr_json_int(answer, "disconnected_assets", assets);
+    json_object_put(answer);
+    char count[24];
+    snprintf(count, sizeof count, "%lld", (long long)gone);
+    const char *params[] = {"tenant", name, "assets", count, NULL};
+    char *message = mdr_trf(call->lang, "tenants.deleted", params);
+    json_object *out = json_object_new_object();
+    json_object_object_add(out, "id", json_object_new_string(id));
+    json_object_object_add(out, "name", json_object_new_string(name));
+    json_object_object_add(out, "deleted", json_object_new_boolean(1));
+    json_object_object_add(out, "disconnected_assets", json_object_new_int64(gone));
+    json_object_object_add(out, "message", json_object_new_string(message ? message : ""));
+    free(message);
+    return mdr_reply_ok(m->services, out, response);
+}
+
+/* ---------------------------------------------------------------- archive */
+
+static const mdr_field ARCHIVE_FIELDS[] = {
+    {.name = "id", .type = MDR_FIELD_STRING, .required = 1, .min_len = 1, .max_len = 64},
+    {.name = "kea", .type = MDR_FIELD_BOOL},
+    {0}};
+
+ksc_status mdr_tenants_archive(ksc_module *m, const ksc_call *call, char **response)
+{
+    json_object *req, *tenant = NULL;
+    ksc_status st = mdr_request_parse(m->services, call, ARCHIVE_FIELDS, &req, response);
+    if (st != KSC_OK)
+        return st;
+    char id[65];
+    snprintf(id, sizeof id, "%s", mdr_req_string(req, "id", ""));
+    int kea = mdr_req_bool(req, "kea", 0);
+    json_object_put(req);
+    if (!call->output || !call->output->begin || !call->output->write)
+        return mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, "file_output_required",
+                               NULL, response);
+    if ((st = get_visible(m, call, id, &tenant, response)) != KSC_OK)
+        return st;
+    json_object *extra = json_object_new_object();
+    json_object_object_add(extra, "tenant_id", json_object_new_string(id));
+    json_object_object_add(extra, "tenant",
+                           json_object_new_string(mdr_json_str(tenant, "name", "")));
+    json_object_object_add(extra, "kea", json_object_new_boolean(kea));
+    int ended = mdr_tenant_lifetime_ended(tenant, host_now(m));
+    json_object_put(tenant);
+    if (ended) {
+        json_object_put(extra);
+        return mdr_reply_error(m->services, call->lang, KSC_ERR_CONFLICT, "tenant_lifetime_ended",
+                               NULL, response);
+    }
+    json_object *body = json_object_new_object();
+    json_object_object_add(body, "tenant_id", json_object_new_string(id));
+    json_object_object_add(body, "variant",
+                           json_object_new_string(kea ? "with_kea" : "without_kea"));
+    st = mdr_config_archive_deliver(m, call, "tenants/archive", body,
+                                    kea ? MDR_ARCHIVE_WITH_KEA : MDR_ARCHIVE_WITHOUT_KEA,
+                                    TENANT_CODES, extra, response);
+    json_object_put(body);
+    return st;
+}
+
+/* ---------------------------------------------------------------- visibility grants */
+
+static const mdr_field GRANT_FIELDS[] = {
+    {.name = "user", .type = MDR_FIELD_STRING, .required = 1, .min_len = 1, .max_len = 255},
+    {.name = "tenants", .type = MDR_FIELD_ARRAY, .max_len = MDR_TENANT_MAX},
+    {.name = "root", .type = MDR_FIELD_BOOL},
+    {.name = "all", .type = MDR_FIELD_BOOL},
+    {0}};
+
+typedef struct grant_ctx {
+    const char *user, *by;
+    int root;
+    json_object *tenants;
+    int64_t now;
+} grant_ctx;
+
+static int grant_tx(sqlite3 *db, void *p)
+{
+    grant_ctx *g = p;
+    if (!g->tenants)
+        return mdr_tenant_access_clear(db, g->user);
+    return mdr_tenant_access_set(db, g->user, g->root, g->tenants, g->by, g->now);
+}
+
+/* Resolves each entry (a tenant id or a name, any case) against the organization's list. */
+static int resolve(json_object *wanted, json_object *tenants, json_object **out, mdr_rule_error *e)
+{
+    *out = json_object_new_array();
+    for (size_t i = 0; i < json_object_array_length(wanted); i++) {
+        json_object *w = json_object_array_get_idx(wanted, i), *hit = NULL;
+        const char *key =
+            json_object_is_type(w, json_type_string) ? json_object_get_string(w) : NULL;
+        for (size_t k = 0; key && !hit && k < json_object_array_length(tenants); k++) {
+            json_object *t = json_object_array_get_idx(tenants, k);
+            if (strcmp(mdr_json_str(t, "status", ""), "Deleted") != 0 &&
+                (strcmp(mdr_json_str(t, "tenant_id", ""), key) == 0 ||
+                 strcasecmp(mdr_json_str(t, "name", ""), key) == 0))
+                hit = t;
+        }
+        if (!hit) {
+            json_object_put(*out);
+            *out = NULL;
+            json_object *d = json_object_new_object();
+            json_object_object_add(d, "tenant_id", json_object_new_string(key ? key : "?"));
+            return mdr_rule_fail(e, KSC_ERR_NOT_FOUND, "tenant_not_found", d);
+        }
+        json_object *g = json_object_new_object();
+        json_object_object_add(g, "tenant_id",
+                               json_object_new_string(mdr_json_str(hit, "tenant_id", "")));
+        json_object_object_add(g, "name", json_object_new_string(mdr_json_str(hit, "name", "")));
+        json_object_array_add(*out, g);
+    }
+    return 0;
+}
+
+ksc_status mdr_tenants_grant(ksc_module *m, const ksc_call *call, char **response)
+{
+    json_object *req;
+    ksc_status st = mdr_request_parse(m->services, call, GRANT_FIELDS, &req, response);
+    if (st != KSC_OK)
+        return st;
+    char user[256], lang[16];
+    snprintf(user, sizeof user, "%s", mdr_req_string(req, "user", ""));
+    json_object *wanted = NULL;
+    int has_tenants = json_object_object_get_ex(req, "tenants", &wanted);
+    int all = mdr_req_bool(req, "all", 0), root = mdr_req_bool(req, "root", 0);
+    if (m->services->user_language(m->services->host, user, lang, sizeof lang) != KSC_OK) {
+        json_object_put(req);
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "user", json_object_new_string(user));
+        return mdr_reply_error(m->services, call->lang, KSC_ERR_NOT_FOUND,
+                               "tenant_grant_user_unknown", d, response);
+    }
+    if (all == has_tenants || (all && json_object_object_get_ex(req, "root", NULL))) {
+        json_object_put(req);
+        return mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, "tenant_grant_shape", NULL,
+                               response);
+    }
+    grant_ctx g = {user, call->user, root, NULL, host_now(m)};
+    if (!all) {
+        json_object *tenants = NULL;
+        mdr_cloud_error err;
+        if (fetch_tenants(m, &tenants, &err) != MDR_CLOUD_OK) {
+            json_object_put(req);
+            return cloud_fail(m, call, &err, response);
+        }
+        mdr_rule_error e = {0};
+        int bad = resolve(wanted, tenants, &g.tenants, &e);
+        json_object_put(tenants);
+        if (bad) {
+            json_object_put(req);
+            return mdr_rule_reply(m->services, call->lang, &e, response);
+        }
+    }
+    json_object_put(req);
+    int rc = mdr_store_tx(m->store, grant_tx, &g);
+    json_object_put(g.tenants);
+    if (rc != 0)
+        return mdr_reply_store_error(m->services, call->lang, response);
+    return mdr_tenants_grants(m, call, response);
+}
+
+ksc_status mdr_tenants_grants(ksc_module *m, const ksc_call *call, char **response)
+{
+    /* also the answer of mdr.tenants.grant, whose request this one does not parse */
+    if (strcmp(call->action, "mdr.tenants.grants") == 0) {
+        json_object *req;
+        ksc_status st = mdr_request_parse(m->services, call, NO_FIELDS, &req, response);
+        if (st != KSC_OK)
+            return st;
+        json_object_put(req);
+    }
+    sqlite3 *db = mdr_store_conn(m->store);
+    json_object *list = db ? mdr_tenant_access_list(db) : NULL;
+    if (!list)
+        return mdr_reply_store_error(m->services, call->lang, response);
+    json_object *out = json_object_new_object();
+    json_object_object_add(out, "rule",
+                           json_object_new_string(mdr_tr(call->lang, "tenants.grant_rule")));
+    json_object_object_add(out, "restricted_users", list);
+    return mdr_reply_ok(m->services, out, response);
+}
