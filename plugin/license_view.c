@@ -106,6 +106,8 @@ static void add_time(json_object *o, const char *ms_key, const char *date_key, i
 
 static const char *tr_key(const char *lang, const char *prefix, const char *id)
 {
+    if (!id)
+        return "";
     char key[96];
     snprintf(key, sizeof key, "%s%s", prefix, id);
     const char *text = mdr_tr(lang, key);
