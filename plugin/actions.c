@@ -35,6 +35,13 @@ const mdr_action_def mdr_action_table[] = {
     {"mdr.tenants.archive", mdr_tenants_archive, 1},
     {"mdr.tenants.grant", mdr_tenants_grant, 0},
     {"mdr.tenants.grants", mdr_tenants_grants, 0},
+    {"mdr.health.sync", mdr_health_sync, 0},
+    {"mdr.health.status", mdr_health_status, 0},
+    {"mdr.health.assets", mdr_health_assets, 0},
+    {"mdr.health.malfunctioning", mdr_health_malfunctioning, 0},
+    {"mdr.health.device", mdr_health_device, 0},
+    {"mdr.health.export", mdr_health_export, 1},
+    {"mdr.health.summary", mdr_health_summary, 0},
 };
 const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_table[0];
 
@@ -44,5 +51,6 @@ const mdr_area_hooks mdr_hook_table[] = {
     {"none", NULL, NULL, NULL},
     {"ksn", mdr_ksn_on_login, NULL, NULL},
     {"licenses", NULL, mdr_licenses_on_timer, NULL},
+    {"health", NULL, mdr_health_on_timer, NULL},
 };
 const size_t mdr_hook_count = sizeof mdr_hook_table / sizeof mdr_hook_table[0];

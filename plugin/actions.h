@@ -54,5 +54,15 @@ ksc_status mdr_ksn_status_action(ksc_module *module, const ksc_call *call, char 
 ksc_status mdr_ksn_update_action(ksc_module *module, const ksc_call *call, char **response);
 void mdr_ksn_on_login(ksc_module *module, const mdr_login *login);
 
+/* area_health.c */
+ksc_status mdr_health_sync(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_status(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_assets(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_malfunctioning(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_device(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_export(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_health_summary(ksc_module *module, const ksc_call *call, char **response);
+/* the periodic sync (on_timer) */
+void mdr_health_on_timer(ksc_module *module, int64_t now_ms);
 
 #endif

@@ -1,0 +1,192 @@
+/*
+ * health.h — MDR Health: the cloud's assets and the console's inventory in the module's store
+ * (resources/sql/003_health.sql), the two lists, the CSV export, the summary and the sync.
+ *
+ *   health_query.c      list requests → validated queries → SQLite (count, pages, all rows)
+ *   health_rows.c       one row as JSON, localized labels, component indication
+ *   health_csv.c        RFC 4180 CSV streamed through ksc_output
+ *   health_inventory.c  the copy of the host's devices (devices_foreach) and the join
+ *   health_sync.c       full and incremental sync from an asset source, lease, staging
+ *   health_cloud.c      the asset source over cloud_link (assets/count, assets/list)
+ *   health_tenants.c    which tenants a console user may see (rule: tenant_access.h)
+ *   area_health.c       the actions mdr.health.* and the timer hook
+ */
+#ifndef MDR_HEALTH_H
+#define MDR_HEALTH_H
+
+#include "cloud/cloud_error.h"
+#include "module.h"
+#include "request.h"
+
+#include <json-c/json.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+/* ---- vocabularies (index = stored integer) */
+
+#define HEALTH_STATUS_COUNT 5 /* CRITICAL, WARNING, OK, ABSENT, OFFLINE: most severe first */
+extern const char *const health_status_codes[HEALTH_STATUS_COUNT + 1];
+int health_status_index(const char *code); /* -1 when unknown */
+
+#define HEALTH_STATE_COUNT 8 /* Unknown … No license, as the inventory spells them */
+extern const char *const health_state_names[HEALTH_STATE_COUNT + 1];
+int health_state_index(const char *name); /* -1 when unknown */
+
+/* The malfunctioning list's presets (help: "Checking assets status …"). */
+#define HEALTH_PRESET_INSTALLED "installed_and_activated" /* Unknown … Running, Failed */
+#define HEALTH_PRESET_NO_LICENSE "license_missing"        /* No license */
+
+/* Component indication: 0 none (Running: not listed), 1 yellow, 2 red. */
+int health_state_color(const char *state);
+
+/* ---- list queries */
+
+typedef enum health_list { HEALTH_ASSETS = 0, HEALTH_MALFUNCTIONING = 1 } health_list;
+
+#define HEALTH_PAGE_SIZE_MAX 500
+#define HEALTH_PAGE_SIZE_DEFAULT 50
+#define HEALTH_DEFAULT_PERIOD_DAYS 30
+
+typedef struct health_query {
+    health_list list;
+    char search[256];     /* lower-case substring of the name, "" = none */
+    unsigned status_mask; /* assets: bit per status, 0 = all */
+    unsigned state_mask;  /* malfunctioning: bit per MDR state, 0 = all */
+    int64_t from_ms;      /* assets: last_seen >= from (INT64_MIN = open) */
+    int64_t to_ms;        /* assets: last_seen <= to (INT64_MAX = open) */
+    int sort;             /* index into the list's sort columns */
+    int desc;
+    int64_t page, page_size;
+    char *visible_tenants; /* JSON array of tenant names the caller sees; NULL = all */
+    char server[256];      /* malfunctioning: only devices of this server, "" = all */
+} health_query;
+
+/* The list parameters every list action accepts (search, statuses, mdr_states, preset,
+ * last_seen, sort, page, page_size); `extra` may add fields of the action (NULL = none). */
+extern const mdr_field health_list_fields[];
+
+/* Fills `q` from a request validated against health_list_fields (or an export's "filter"
+ * object merged with "sort"). Checks what the declarative fields cannot (array elements,
+ * sort column, last_seen shape, parameters of the other list). 0, or -1 with *err filled. */
+int health_query_from_json(json_object *req, health_list list, int64_t now_ms, health_query *q,
+                           mdr_request_error *err);
+void health_query_clear(health_query *q);
+
+/* The sort column names of a list (NULL-terminated) and the default ("last_seen:desc" for
+ * assets, "host_name:asc" for malfunctioning). */
+const char *const *health_sort_columns(health_list list);
+
+int health_query_count(sqlite3 *db, const health_query *q, int64_t *count);
+
+/* Runs the query; for each row calls fn(ctx, stmt) (columns: see health_rows.c). all = 1
+ * ignores paging (export). Returns 0, fn's non-zero result, or -1 on a store error. */
+typedef int (*health_row_fn)(void *ctx, sqlite3_stmt *row);
+int health_query_rows(sqlite3 *db, const health_query *q, int all, health_row_fn fn, void *ctx);
+
+/* ---- rows */
+
+json_object *health_asset_json(sqlite3_stmt *row, const char *lang);
+json_object *health_device_row_json(sqlite3_stmt *row, const char *lang);
+/* A live device of the inventory (every component) as JSON; NULL when out of memory. */
+json_object *health_device_full_json(const ksc_device *d, const char *lang);
+
+/* Localized labels. */
+const char *health_status_title(const char *lang, int status);
+const char *health_state_title(const char *lang, const char *state);
+
+/* ---- CSV */
+
+typedef struct health_csv health_csv;
+health_csv *health_csv_new(ksc_output *out, size_t buffer_size);
+int health_csv_field(health_csv *c, const char *text); /* next field of the current record */
+int health_csv_end_record(health_csv *c);              /* CRLF */
+int health_csv_finish(health_csv *c);                  /* flushes and frees; 0 or -1 */
+void health_csv_abort(health_csv *c);                  /* frees without flushing */
+
+/* Streams the whole list (q's filters and sort, paging ignored) as CSV with localized
+ * headers. 0, -1 store error, -2 output error. */
+int health_export_csv(sqlite3 *db, const health_query *q, const char *lang, ksc_output *out);
+
+/* ---- tenants */
+
+/* The JSON array of the stored tenant names `user` may see, or NULL when they see all
+ * (malloc'd). -1 on a store error. */
+int health_visible_tenants(ksc_module *m, sqlite3 *db, const char *user, char **json);
+
+/* ---- inventory */
+
+typedef struct health_inventory_result {
+    int changed;     /* 1 when the copy differs from the previous one */
+    int64_t devices; /* devices in the inventory */
+} health_inventory_result;
+
+/* Copies the host's devices into health_devices when they changed since the last copy
+ * (a fingerprint of the whole inventory decides), inside the caller's transaction on `db`.
+ * 0 or -1 (store or host error, err filled). */
+int health_inventory_refresh(ksc_module *m, sqlite3 *db, health_inventory_result *res, char *err,
+                             size_t err_size);
+
+/* Recomputes the join (assets' device columns, devices' has_asset) and the summary table;
+ * inside the caller's transaction. 0 or -1. */
+int health_join_and_summarize(sqlite3 *db);
+
+/* ---- sync */
+
+/* Where assets come from: the cloud in production, a fake in tests. `request` is the body of
+ * assets/count or assets/list (borrowed); list answers a JSON array (caller puts). Both
+ * return MDR_CLOUD_OK or an error with *err filled. Called from several threads at once. */
+typedef struct health_source {
+    void *ctx;
+    mdr_cloud_status (*count)(void *ctx, json_object *request, int64_t *count,
+                              mdr_cloud_error *err);
+    mdr_cloud_status (*list)(void *ctx, json_object *request, json_object **assets,
+                             mdr_cloud_error *err);
+} health_source;
+
+#define HEALTH_RESULT_CAP 10000         /* the public API's results per query */
+#define HEALTH_FETCH_PAGE_SIZE 1000     /* assets per assets/list call */
+#define HEALTH_FETCH_THREADS 4          /* pages in flight */
+#define HEALTH_PAGE_ATTEMPTS 3          /* a failed page is retried twice */
+#define HEALTH_OVERLAP_MS (15 * 60000)  /* incremental: re-read this much before the mark */
+#define HEALTH_FULL_EVERY_MS 86400000LL /* a full reconcile at least daily */
+#define HEALTH_LEASE_MS (30 * 60000)    /* a crashed sync's lease expires after this */
+
+typedef struct health_sync_options {
+    int force_full;
+    const char *owner; /* names the lease holder in logs, e.g. "timer" or a user */
+} health_sync_options;
+
+typedef struct health_sync_result {
+    int full;            /* 1 full, 0 incremental */
+    int64_t fetched;     /* assets received */
+    int64_t assets;      /* assets stored after the sync */
+    int64_t changed;     /* assets inserted or updated */
+    int64_t removed;     /* assets gone from the cloud */
+    int64_t devices;     /* devices in the inventory copy */
+    int64_t requests;    /* cloud calls made (count + list, retries included) */
+    int64_t duration_ms; /* wall time */
+    char reason[64];     /* why full: "first", "forced", "daily", "count_mismatch", … */
+} health_sync_result;
+
+typedef enum health_sync_status {
+    HEALTH_SYNC_OK = 0,
+    HEALTH_SYNC_RUNNING,     /* another sync holds the lease */
+    HEALTH_SYNC_CLOUD_ERROR, /* *cloud_err filled; nothing changed */
+    HEALTH_SYNC_STORE_ERROR, /* nothing changed */
+    HEALTH_SYNC_HOST_ERROR   /* the inventory could not be read; nothing changed */
+} health_sync_status;
+
+health_sync_status health_sync_run(ksc_module *m, const health_source *src,
+                                   const health_sync_options *opt, health_sync_result *res,
+                                   mdr_cloud_error *cloud_err);
+
+/* mdr.health.status's object: last good sync, last attempt and error, counts, running. */
+json_object *health_status_json(ksc_module *m, sqlite3 *db, const char *lang);
+
+/* health_cloud.c: the source over cloud_link. */
+void health_cloud_source(ksc_module *m, health_source *src);
+
+/* The timer hook (area_health.c). */
+void mdr_health_on_timer(ksc_module *m, int64_t now_ms);
+
+#endif

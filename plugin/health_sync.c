@@ -1,0 +1,952 @@
+/* health_sync.c — assets from the cloud into the store.
+ *
+ * Full sync: the public API caps every query at 10,000 results, so the first_seen range is
+ * split (with assets/count) into windows of at most that many; each window is paged with the
+ * stable sort first_seen:asc, several pages in flight (HEALTH_FETCH_THREADS workers), a
+ * failed page retried. Pages land in health_assets_stage; one short transaction then applies
+ * the stage (upsert of what differs, delete of what vanished), refreshes the inventory copy
+ * and the join. Any failure before that commit leaves the stored view as it was.
+ *
+ * Incremental sync: only assets with last_seen >= mark - HEALTH_OVERLAP_MS (the mark is the
+ * newest last_seen stored: cloud time, so no clock skew), then checks that the cloud's totals
+ * agree with the store (all assets, isolated ones, assets of the known tenant names); any
+ * disagreement (an asset vanished, a tenant renamed, isolation changed without telemetry)
+ * turns it into a full sync. A full reconcile also runs at least every HEALTH_FULL_EVERY_MS.
+ *
+ * One sync at a time across processes: a lease row in settings, taken in BEGIN IMMEDIATE. */
+#include "health.h"
+#include "log.h"
+
+#include <inttypes.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+size_t health_lower(const char *in, char *out, size_t out_size); /* health_query.c */
+
+#define K_LEASE "health.lease"
+#define K_LAST_GOOD "health.last_good_ms"
+#define K_LAST_FULL "health.last_full_ms"
+#define K_LAST_ATTEMPT "health.last_attempt_ms"
+#define K_LAST_ERROR "health.last_error"
+#define K_LAST_RESULT "health.last_result"
+
+static const char *const FETCH_FIELDS[] = {"asset_id",
+                                           "host_name",
+                                           "domain",
+                                           "first_seen",
+                                           "last_seen",
+                                           "os_version",
+                                           "installed_product_info",
+                                           "ksc_host_id",
+                                           "tenant_name",
+                                           "isolation",
+                                           "status",
+                                           "protection_issues_integral",
+                                           NULL};
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t setting_int(sqlite3 *db, const char *key, int64_t fallback)
+{
+    char *v = NULL;
+    int64_t r = fallback;
+    if (mdr_setting_get(db, key, &v) == 0)
+        r = strtoll(v, NULL, 10);
+    free(v);
+    return r;
+}
+
+static int setting_int_set(sqlite3 *db, const char *key, int64_t value)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%" PRId64, value);
+    return mdr_setting_set(db, key, buf);
+}
+
+static int64_t scalar(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t r = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        r = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* ---- the lease */
+
+typedef struct lease_ctx {
+    const char *token;
+    int64_t now, expires;
+    int taken;
+} lease_ctx;
+
+static int lease_take(sqlite3 *db, void *p)
+{
+    lease_ctx *l = p;
+    char *cur = NULL;
+    int got = mdr_setting_get(db, K_LEASE, &cur);
+    if (got < 0)
+        return -1;
+    if (got == 0) {
+        char *sp = strchr(cur, ' ');
+        int64_t exp = sp ? strtoll(sp + 1, NULL, 10) : 0;
+        int held = exp > l->now;
+        free(cur);
+        if (held)
+            return 0; /* another sync runs; taken stays 0 */
+    }
+    char v[128];
+    snprintf(v, sizeof v, "%s %" PRId64, l->token, l->expires);
+    if (mdr_setting_set(db, K_LEASE, v) != 0)
+        return -1;
+    l->taken = 1;
+    return 0;
+}
+
+static int lease_drop(sqlite3 *db, void *p)
+{
+    lease_ctx *l = p;
+    char *cur = NULL;
+    int got = mdr_setting_get(db, K_LEASE, &cur);
+    if (got < 0)
+        return -1;
+    int mine = got == 0 && strncmp(cur, l->token, strlen(l->token)) == 0;
+    free(cur);
+    return mine ? mdr_setting_delete(db, K_LEASE) : 0;
+}
+
+/* ---- cloud requests */
+
+static json_object *base_request(const json_object *base)
+{
+    json_object *r = json_object_new_object();
+    json_object_object_add(r, "version", json_object_new_int(2));
+    if (base) {
+        json_object_object_foreach((json_object *)base, k, v)
+        {
+            json_object_object_add(r, k, json_object_get(v));
+        }
+    }
+    return r;
+}
+
+typedef struct sync_run {
+    ksc_module *m;
+    const health_source *src;
+    pthread_mutex_t lock;
+    int64_t requests;
+} sync_run;
+
+static void count_request(sync_run *r)
+{
+    pthread_mutex_lock(&r->lock);
+    r->requests++;
+    pthread_mutex_unlock(&r->lock);
+}
+
+static int retryable(mdr_cloud_status st, const mdr_cloud_error *e)
+{
+    if (st == MDR_CLOUD_ERR_HTTP)
+        return e->http_status >= 500 || e->http_status == 429;
+    return st == MDR_CLOUD_ERR_TIMEOUT || st == MDR_CLOUD_ERR_NETWORK ||
+           st == MDR_CLOUD_ERR_CONNECT || st == MDR_CLOUD_ERR_BAD_RESPONSE;
+}
+
+static void backoff(int attempt)
+{
+    struct timespec ts = {0, (long)attempt * 100 * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static mdr_cloud_status count_with(sync_run *r, json_object *req, int64_t *n, mdr_cloud_error *e)
+{
+    mdr_cloud_status st = MDR_CLOUD_OK;
+    for (int a = 1; a <= HEALTH_PAGE_ATTEMPTS; a++) {
+        count_request(r);
+        memset(e, 0, sizeof *e);
+        st = r->src->count(r->src->ctx, req, n, e);
+        if (st == MDR_CLOUD_OK || !retryable(st, e))
+            break;
+        if (a < HEALTH_PAGE_ATTEMPTS)
+            backoff(a);
+    }
+    return st;
+}
+
+static mdr_cloud_status count_filter(sync_run *r, const json_object *base, int64_t min_first,
+                                     int64_t max_first, int64_t *n, mdr_cloud_error *e)
+{
+    json_object *req = base_request(base);
+    if (min_first != INT64_MIN)
+        json_object_object_add(req, "min_first_seen", json_object_new_int64(min_first));
+    if (max_first != INT64_MAX)
+        json_object_object_add(req, "max_first_seen", json_object_new_int64(max_first));
+    mdr_cloud_status st = count_with(r, req, n, e);
+    json_object_put(req);
+    return st;
+}
+
+static mdr_cloud_status list_with(sync_run *r, json_object *req, json_object **out,
+                                  mdr_cloud_error *e)
+{
+    mdr_cloud_status st = MDR_CLOUD_OK;
+    for (int a = 1; a <= HEALTH_PAGE_ATTEMPTS; a++) {
+        count_request(r);
+        memset(e, 0, sizeof *e);
+        *out = NULL;
+        st = r->src->list(r->src->ctx, req, out, e);
+        if (st == MDR_CLOUD_OK && (!*out || !json_object_is_type(*out, json_type_array))) {
+            json_object_put(*out);
+            *out = NULL;
+            st = MDR_CLOUD_ERR_BAD_RESPONSE;
+            e->status = st;
+            snprintf(e->detail, sizeof e->detail, "assets/list did not answer an array");
+        }
+        if (st == MDR_CLOUD_OK || !retryable(st, e))
+            break;
+        if (a < HEALTH_PAGE_ATTEMPTS)
+            backoff(a);
+    }
+    return st;
+}
+
+/* The first_seen of the oldest (desc = 0) or newest asset matching base; 1 when none. */
+static int edge_first_seen(sync_run *r, const json_object *base, int desc, int64_t *out,
+                           mdr_cloud_error *e, mdr_cloud_status *st)
+{
+    json_object *req = base_request(base), *arr = NULL;
+    json_object_object_add(req, "sort",
+                           json_object_new_string(desc ? "first_seen:desc" : "first_seen:asc"));
+    json_object_object_add(req, "page", json_object_new_int(1));
+    json_object_object_add(req, "page_size", json_object_new_int(1));
+    json_object *fields = json_object_new_array();
+    json_object_array_add(fields, json_object_new_string("first_seen"));
+    json_object_object_add(req, "fields", fields);
+    *st = list_with(r, req, &arr, e);
+    json_object_put(req);
+    if (*st != MDR_CLOUD_OK)
+        return -1;
+    int rc = 1;
+    json_object *v;
+    if (json_object_array_length(arr) > 0 &&
+        json_object_object_get_ex(json_object_array_get_idx(arr, 0), "first_seen", &v)) {
+        *out = json_object_get_int64(v);
+        rc = 0;
+    }
+    json_object_put(arr);
+    return rc;
+}
+
+/* ---- windows: first_seen ranges of at most HEALTH_RESULT_CAP assets */
+
+typedef struct window {
+    int64_t lo, hi; /* first_seen, inclusive */
+    int64_t count;
+} window;
+
+typedef struct window_list {
+    window *w;
+    size_t n, cap;
+} window_list;
+
+static int window_add(window_list *l, int64_t lo, int64_t hi, int64_t count)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        window *g = realloc(l->w, cap * sizeof *g);
+        if (!g)
+            return -1;
+        l->w = g;
+        l->cap = cap;
+    }
+    l->w[l->n++] = (window){lo, hi, count};
+    return 0;
+}
+
+static mdr_cloud_status split(sync_run *r, const json_object *base, int64_t lo, int64_t hi,
+                              int64_t count, window_list *out, mdr_cloud_error *e, int depth)
+{
+    if (count == 0)
+        return MDR_CLOUD_OK;
+    if (count <= HEALTH_RESULT_CAP || lo >= hi || depth > 60) {
+        if (count > HEALTH_RESULT_CAP) {
+            /* more than the cap share one millisecond of first_seen: cannot be split */
+            e->status = MDR_CLOUD_ERR_BAD_RESPONSE;
+            snprintf(e->detail, sizeof e->detail, "more than %d assets share first_seen %" PRId64,
+                     HEALTH_RESULT_CAP, lo);
+            return MDR_CLOUD_ERR_BAD_RESPONSE;
+        }
+        return window_add(out, lo, hi, count) == 0 ? MDR_CLOUD_OK : MDR_CLOUD_ERR_INTERNAL;
+    }
+    int64_t mid = lo + (hi - lo) / 2, left = 0;
+    mdr_cloud_status st = count_filter(r, base, lo, mid, &left, e);
+    if (st != MDR_CLOUD_OK)
+        return st;
+    st = split(r, base, lo, mid, left, out, e, depth + 1);
+    if (st != MDR_CLOUD_OK)
+        return st;
+    return split(r, base, mid + 1, hi, count - left > 0 ? count - left : 0, out, e, depth + 1);
+}
+
+static mdr_cloud_status plan_windows(sync_run *r, const json_object *base, window_list *out,
+                                     int64_t *total, mdr_cloud_error *e)
+{
+    mdr_cloud_status st = count_filter(r, base, INT64_MIN, INT64_MAX, total, e);
+    if (st != MDR_CLOUD_OK || *total == 0)
+        return st;
+    if (*total <= HEALTH_RESULT_CAP)
+        return window_add(out, INT64_MIN, INT64_MAX, *total) == 0 ? MDR_CLOUD_OK
+                                                                  : MDR_CLOUD_ERR_INTERNAL;
+    int64_t lo = 0, hi = 0;
+    if (edge_first_seen(r, base, 0, &lo, e, &st) != 0 ||
+        edge_first_seen(r, base, 1, &hi, e, &st) != 0)
+        return st != MDR_CLOUD_OK ? st : MDR_CLOUD_OK;
+    /* the edges are open so that assets first seen meanwhile still fall in a window */
+    window_list inner = {0};
+    st = split(r, base, lo, hi, *total, &inner, e, 0);
+    if (st == MDR_CLOUD_OK && inner.n) {
+        inner.w[0].lo = INT64_MIN;
+        inner.w[inner.n - 1].hi = INT64_MAX;
+        for (size_t i = 0; i < inner.n; i++)
+            if (window_add(out, inner.w[i].lo, inner.w[i].hi, inner.w[i].count) != 0)
+                st = MDR_CLOUD_ERR_INTERNAL;
+    }
+    free(inner.w);
+    return st;
+}
+
+/* ---- fetching pages: workers fetch, the calling thread stages (its own connection) */
+
+typedef struct page_job {
+    size_t window;
+    int64_t page;
+} page_job;
+
+typedef struct page_done {
+    json_object *assets;
+    struct page_done *next;
+} page_done;
+
+typedef struct fetch_state {
+    sync_run *run;
+    const json_object *base;
+    window_list *windows;
+    json_object *fields;
+    /* under lock */
+    page_job *jobs;
+    size_t job_n, job_cap, job_next;
+    int64_t *last_page; /* per window: the highest page queued */
+    page_done *done_head, *done_tail;
+    size_t done_n, active;
+    int failed, stop;
+    mdr_cloud_status error_status;
+    mdr_cloud_error error;
+    pthread_cond_t changed;
+} fetch_state;
+
+#define DONE_MAX 8 /* pages parsed but not yet staged: bounds memory */
+
+static int job_push(fetch_state *f, size_t win, int64_t page)
+{
+    if (f->job_n == f->job_cap) {
+        size_t cap = f->job_cap ? f->job_cap * 2 : 64;
+        page_job *g = realloc(f->jobs, cap * sizeof *g);
+        if (!g)
+            return -1;
+        f->jobs = g;
+        f->job_cap = cap;
+    }
+    f->jobs[f->job_n++] = (page_job){win, page};
+    if (page > f->last_page[win])
+        f->last_page[win] = page;
+    return 0;
+}
+
+static void *fetch_worker(void *p)
+{
+    fetch_state *f = p;
+    sync_run *r = f->run;
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        while (!f->stop && !f->failed && f->job_next == f->job_n && f->active > 0)
+            pthread_cond_wait(&f->changed, &r->lock); /* an active page may queue another */
+        if (f->stop || f->failed || f->job_next == f->job_n)
+            break;
+        page_job job = f->jobs[f->job_next++];
+        f->active++;
+        window w = f->windows->w[job.window];
+        pthread_mutex_unlock(&r->lock);
+
+        json_object *req = base_request(f->base), *arr = NULL;
+        if (w.lo != INT64_MIN)
+            json_object_object_add(req, "min_first_seen", json_object_new_int64(w.lo));
+        if (w.hi != INT64_MAX)
+            json_object_object_add(req, "max_first_seen", json_object_new_int64(w.hi));
+        json_object_object_add(req, "sort", json_object_new_string("first_seen:asc"));
+        json_object_object_add(req, "page", json_object_new_int64(job.page));
+        json_object_object_add(req, "page_size", json_object_new_int(HEALTH_FETCH_PAGE_SIZE));
+        json_object_object_add(req, "fields", json_object_get(f->fields));
+        mdr_cloud_error e;
+        mdr_cloud_status st = list_with(r, req, &arr, &e);
+        json_object_put(req);
+
+        pthread_mutex_lock(&r->lock);
+        f->active--;
+        if (st != MDR_CLOUD_OK) {
+            if (!f->failed) {
+                f->failed = 1;
+                f->error_status = st;
+                f->error = e;
+            }
+            pthread_cond_broadcast(&f->changed);
+            break;
+        }
+        size_t n = json_object_array_length(arr);
+        /* A full last page: assets arrived since the count; read on (within the cap). */
+        if (n == HEALTH_FETCH_PAGE_SIZE && job.page == f->last_page[job.window] &&
+            job.page * HEALTH_FETCH_PAGE_SIZE < HEALTH_RESULT_CAP)
+            job_push(f, job.window, job.page + 1);
+        while (!f->stop && !f->failed && f->done_n >= DONE_MAX)
+            pthread_cond_wait(&f->changed, &r->lock);
+        page_done *d = n ? malloc(sizeof *d) : NULL;
+        if (d) {
+            d->assets = arr;
+            d->next = NULL;
+            if (f->done_tail)
+                f->done_tail->next = d;
+            else
+                f->done_head = d;
+            f->done_tail = d;
+            f->done_n++;
+        } else {
+            json_object_put(arr);
+        }
+        pthread_cond_broadcast(&f->changed);
+    }
+    pthread_cond_broadcast(&f->changed);
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+/* ---- staging */
+
+static const char *jstr(json_object *o, const char *k)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : NULL;
+}
+
+static int64_t jint(json_object *o, const char *k, int *ok)
+{
+    json_object *v;
+    if (json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_int))
+        return json_object_get_int64(v);
+    *ok = 0;
+    return 0;
+}
+
+/* One asset → the stage row. -1 when the asset is malformed (the sync fails: a cloud that
+ * answers garbage must not overwrite good data). */
+static int stage_asset(sqlite3_stmt *st, json_object *a, int64_t *max_last_seen)
+{
+    int ok = json_object_is_type(a, json_type_object);
+    const char *id = ok ? jstr(a, "asset_id") : NULL;
+    const char *host = ok ? jstr(a, "host_name") : NULL;
+    if (!id || !*id || strlen(id) > 50 || !host)
+        return -1;
+    int64_t first = jint(a, "first_seen", &ok), last = jint(a, "last_seen", &ok);
+    if (!ok)
+        return -1;
+    const char *status = jstr(a, "status");
+    int si = health_status_index(status);
+    if (si < 0)
+        si = status && strcmp(status, "BLOCKED") == 0 ? 4 : 4; /* older docs: treat as offline */
+    char host_lc[512], ksc_id[64];
+    health_lower(host, host_lc, sizeof host_lc);
+    const char *kid = jstr(a, "ksc_host_id");
+    snprintf(ksc_id, sizeof ksc_id, "%s", kid ? kid : "");
+    for (char *c = ksc_id; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c + 32);
+    json_object *iso, *pii, *v;
+    int isolated = json_object_object_get_ex(a, "isolation", &iso) && json_object_get_boolean(iso);
+    json_object *problems = json_object_new_array();
+    int loss = 0;
+    if (json_object_object_get_ex(a, "protection_issues_integral", &pii) &&
+        json_object_is_type(pii, json_type_object)) {
+        static const char *const lists[] = {"reasons", "additional_problems", NULL};
+        for (int l = 0; lists[l]; l++) {
+            if (!json_object_object_get_ex(pii, lists[l], &v) ||
+                !json_object_is_type(v, json_type_array))
+                continue;
+            for (size_t i = 0; i < json_object_array_length(v); i++) {
+                json_object *p = json_object_array_get_idx(v, i);
+                if (!json_object_is_type(p, json_type_string))
+                    continue;
+                char lc[256];
+                health_lower(json_object_get_string(p), lc, sizeof lc);
+                loss |= strstr(lc, "telemetry loss") != NULL;
+                json_object_array_add(problems, json_object_get(p));
+            }
+        }
+    }
+    const char *dom = jstr(a, "domain"), *os = jstr(a, "os_version");
+    const char *prod = jstr(a, "installed_product_info"), *tenant = jstr(a, "tenant_name");
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, host_lc, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, dom ? dom : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, os ? os : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, prod ? prod : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, ksc_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, tenant ? tenant : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 9, si);
+    sqlite3_bind_int64(st, 10, first);
+    sqlite3_bind_int64(st, 11, last);
+    sqlite3_bind_int(st, 12, isolated);
+    sqlite3_bind_text(st, 13, json_object_to_json_string_ext(problems, JSON_C_TO_STRING_PLAIN), -1,
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 14, loss);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -2;
+    json_object_put(problems);
+    if (last > *max_last_seen)
+        *max_last_seen = last;
+    return rc;
+}
+
+typedef struct stage_batch {
+    sqlite3_stmt *insert;
+    json_object *assets;
+    int64_t *max_last_seen;
+    int64_t staged;
+    int bad;
+} stage_batch;
+
+static int stage_page(sqlite3 *db, void *p)
+{
+    (void)db;
+    stage_batch *b = p;
+    size_t n = json_object_array_length(b->assets);
+    for (size_t i = 0; i < n; i++) {
+        int rc = stage_asset(b->insert, json_object_array_get_idx(b->assets, i), b->max_last_seen);
+        if (rc == -1) {
+            b->bad = 1;
+            return 1;
+        }
+        if (rc != 0)
+            return -1;
+        b->staged++;
+    }
+    return 0;
+}
+
+/* Fetches every window's pages into the stage. MDR_CLOUD_OK, a cloud error (e filled), or
+ * MDR_CLOUD_ERR_STORE / _BAD_RESPONSE. */
+static mdr_cloud_status fetch_all(sync_run *r, sqlite3 *db, const json_object *base,
+                                  window_list *windows, int64_t *staged, int64_t *max_last_seen,
+                                  mdr_cloud_error *e)
+{
+    fetch_state f = {.run = r, .base = base, .windows = windows};
+    pthread_cond_init(&f.changed, NULL);
+    f.fields = json_object_new_array();
+    for (int i = 0; FETCH_FIELDS[i]; i++)
+        json_object_array_add(f.fields, json_object_new_string(FETCH_FIELDS[i]));
+    f.last_page = calloc(windows->n ? windows->n : 1, sizeof *f.last_page);
+    mdr_cloud_status result = MDR_CLOUD_OK;
+    for (size_t w = 0; f.last_page && w < windows->n; w++) {
+        int64_t pages = (windows->w[w].count + HEALTH_FETCH_PAGE_SIZE - 1) / HEALTH_FETCH_PAGE_SIZE;
+        for (int64_t p = 1; p <= (pages ? pages : 1); p++)
+            if (job_push(&f, w, p) != 0)
+                result = MDR_CLOUD_ERR_INTERNAL;
+    }
+    if (!f.last_page)
+        result = MDR_CLOUD_ERR_INTERNAL;
+    sqlite3_stmt *insert = NULL;
+    if (result == MDR_CLOUD_OK &&
+        sqlite3_prepare_v2(db,
+                           "INSERT OR REPLACE INTO health_assets_stage (asset_id, host_name, "
+                           "host_lc, domain, os_version, product, ksc_host_id, tenant, status, "
+                           "first_seen, last_seen, isolated, problems, telemetry_loss) VALUES "
+                           "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                           -1, &insert, NULL) != SQLITE_OK)
+        result = MDR_CLOUD_ERR_STORE;
+    pthread_t threads[HEALTH_FETCH_THREADS];
+    int started = 0;
+    for (; result == MDR_CLOUD_OK && started < HEALTH_FETCH_THREADS; started++)
+        if (pthread_create(&threads[started], NULL, fetch_worker, &f) != 0)
+            break;
+    if (result == MDR_CLOUD_OK && started == 0)
+        result = MDR_CLOUD_ERR_INTERNAL;
+
+    /* stage pages as they come, one transaction per page */
+    pthread_mutex_lock(&r->lock);
+    while (result == MDR_CLOUD_OK) {
+        while (!f.done_head && !f.failed && (f.job_next < f.job_n || f.active > 0))
+            pthread_cond_wait(&f.changed, &r->lock);
+        if (f.failed)
+            break;
+        page_done *d = f.done_head;
+        if (!d)
+            break; /* every job done */
+        f.done_head = d->next;
+        if (!f.done_head)
+            f.done_tail = NULL;
+        f.done_n--;
+        pthread_cond_broadcast(&f.changed);
+        pthread_mutex_unlock(&r->lock);
+        stage_batch b = {insert, d->assets, max_last_seen, 0, 0};
+        int rc = mdr_store_tx(r->m->store, stage_page, &b);
+        json_object_put(d->assets);
+        free(d);
+        *staged += b.staged;
+        pthread_mutex_lock(&r->lock);
+        if (rc != 0) {
+            result = b.bad ? MDR_CLOUD_ERR_BAD_RESPONSE : MDR_CLOUD_ERR_STORE;
+            if (b.bad) {
+                memset(e, 0, sizeof *e);
+                e->status = result;
+                snprintf(e->detail, sizeof e->detail, "assets/list returned a malformed asset");
+            }
+        }
+    }
+    f.stop = 1;
+    pthread_cond_broadcast(&f.changed);
+    pthread_mutex_unlock(&r->lock);
+    for (int i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    if (result == MDR_CLOUD_OK && f.failed) {
+        result = f.error_status;
+        *e = f.error;
+    }
+    while (f.done_head) {
+        page_done *d = f.done_head;
+        f.done_head = d->next;
+        json_object_put(d->assets);
+        free(d);
+    }
+    sqlite3_finalize(insert);
+    json_object_put(f.fields);
+    free(f.jobs);
+    free(f.last_page);
+    pthread_cond_destroy(&f.changed);
+    return result;
+}
+
+/* ---- apply */
+
+typedef struct apply_ctx {
+    ksc_module *m;
+    int full;
+    int64_t now;
+    health_sync_result *res;
+    int host_failed;
+    char err[256];
+} apply_ctx;
+
+static int apply_stage(sqlite3 *db, void *p)
+{
+    apply_ctx *a = p;
+    if (a->full) {
+        if (sqlite3_exec(db,
+                         "DELETE FROM health_assets WHERE asset_id NOT IN "
+                         "(SELECT asset_id FROM health_assets_stage)",
+                         NULL, NULL, NULL) != SQLITE_OK)
+            return -1;
+        a->res->removed = sqlite3_changes(db);
+    }
+    static const char *const upsert =
+        "INSERT INTO health_assets (asset_id, host_name, host_lc, domain, os_version, product, "
+        "ksc_host_id, tenant, status, first_seen, last_seen, isolated, problems, telemetry_loss) "
+        "SELECT asset_id, host_name, host_lc, domain, os_version, product, ksc_host_id, tenant, "
+        "status, first_seen, last_seen, isolated, problems, telemetry_loss "
+        "FROM health_assets_stage WHERE true ON CONFLICT (asset_id) DO UPDATE SET "
+        "host_name = excluded.host_name, host_lc = excluded.host_lc, domain = excluded.domain, "
+        "os_version = excluded.os_version, product = excluded.product, "
+        "ksc_host_id = excluded.ksc_host_id, tenant = excluded.tenant, status = excluded.status, "
+        "first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
+        "isolated = excluded.isolated, problems = excluded.problems, "
+        "telemetry_loss = excluded.telemetry_loss WHERE host_name IS NOT excluded.host_name OR "
+        "domain IS NOT excluded.domain OR os_version IS NOT excluded.os_version OR "
+        "product IS NOT excluded.product OR ksc_host_id IS NOT excluded.ksc_host_id OR "
+        "tenant IS NOT excluded.tenant OR status IS NOT excluded.status OR "
+        "first_seen IS NOT excluded.first_seen OR last_seen IS NOT excluded.last_seen OR "
+        "isolated IS NOT excluded.isolated OR problems IS NOT excluded.problems OR "
+        "telemetry_loss IS NOT excluded.telemetry_loss";
+    if (sqlite3_exec(db, upsert, NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    a->res->changed = sqlite3_changes(db);
+    health_inventory_result inv;
+    if (health_inventory_refresh(a->m, db, &inv, a->err, sizeof a->err) != 0) {
+        a->host_failed = strncmp(a->err, "store:", 6) != 0;
+        return a->host_failed ? 1 : -1;
+    }
+    a->res->devices = inv.devices;
+    if ((a->res->changed || a->res->removed || inv.changed ||
+         scalar(db, "SELECT count(*) FROM health_summary") == 0) &&
+        health_join_and_summarize(db) != 0)
+        return -1;
+    if (sqlite3_exec(db, "DELETE FROM health_assets_stage", NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    a->res->assets = scalar(db, "SELECT count(*) FROM health_assets");
+    if (setting_int_set(db, K_LAST_GOOD, a->now) != 0 ||
+        (a->full && setting_int_set(db, K_LAST_FULL, a->now) != 0) ||
+        mdr_setting_delete(db, K_LAST_ERROR) != 0)
+        return -1;
+    return 0;
+}
+
+static int clear_stage(sqlite3 *db, void *p)
+{
+    (void)p;
+    return sqlite3_exec(db, "DELETE FROM health_assets_stage", NULL, NULL, NULL) == SQLITE_OK ? 0
+                                                                                              : -1;
+}
+
+/* ---- incremental checks */
+
+/* Distinct tenant names of the store and the stage, as a JSON array (new reference). */
+static json_object *known_tenants(sqlite3 *db)
+{
+    json_object *a = json_object_new_array();
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT tenant FROM health_summary WHERE kind = 0 UNION "
+                           "SELECT DISTINCT tenant FROM health_assets_stage",
+                           -1, &st, NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW)
+            json_object_array_add(a,
+                                  json_object_new_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    return a;
+}
+
+/* After an incremental fetch: do the cloud's totals match what the store will hold? Returns
+ * 1 when they do, 0 when a full sync is needed (reason set), -1 on a cloud error. */
+static int totals_agree(sync_run *r, sqlite3 *db, char *reason, size_t reason_size,
+                        mdr_cloud_error *e, mdr_cloud_status *st)
+{
+    int64_t cloud_total = 0, cloud_isolated = 0, cloud_known = 0;
+    int64_t stored = scalar(db, "SELECT count(*) FROM health_assets");
+    int64_t fresh = scalar(db, "SELECT count(*) FROM health_assets_stage s WHERE NOT EXISTS "
+                               "(SELECT 1 FROM health_assets a WHERE a.asset_id = s.asset_id)");
+    int64_t isolated = scalar(db, "SELECT (SELECT count(*) FROM health_assets a WHERE isolated = 1 "
+                                  "AND NOT EXISTS (SELECT 1 FROM health_assets_stage s WHERE "
+                                  "s.asset_id = a.asset_id)) + (SELECT count(*) FROM "
+                                  "health_assets_stage WHERE isolated = 1)");
+    if ((*st = count_filter(r, NULL, INT64_MIN, INT64_MAX, &cloud_total, e)) != MDR_CLOUD_OK)
+        return -1;
+    if (cloud_total != stored + fresh) {
+        snprintf(reason, reason_size, "count_mismatch");
+        return 0;
+    }
+    json_object *iso = json_object_new_object();
+    json_object_object_add(iso, "is_isolated", json_object_new_boolean(1));
+    *st = count_filter(r, iso, INT64_MIN, INT64_MAX, &cloud_isolated, e);
+    json_object_put(iso);
+    if (*st != MDR_CLOUD_OK)
+        return -1;
+    if (cloud_isolated != isolated) {
+        snprintf(reason, reason_size, "isolation_changed");
+        return 0;
+    }
+    json_object *tn = json_object_new_object();
+    json_object_object_add(tn, "tenants_names", known_tenants(db));
+    *st = count_filter(r, tn, INT64_MIN, INT64_MAX, &cloud_known, e);
+    json_object_put(tn);
+    if (*st != MDR_CLOUD_OK)
+        return -1;
+    if (cloud_known != cloud_total) {
+        snprintf(reason, reason_size, "tenants_changed");
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- the run */
+
+static void record_failure(ksc_module *m, sqlite3 *db, const char *code, const char *detail)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "code", json_object_new_string(code));
+    json_object_object_add(o, "detail", json_object_new_string(detail ? detail : ""));
+    json_object_object_add(o, "time",
+                           json_object_new_int64(m->services->now_ms(m->services->host)));
+    mdr_setting_set(db, K_LAST_ERROR, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
+    mdr_log(m->services, KSC_LOG_WARNING, "health sync failed: %s %s", code, detail ? detail : "");
+}
+
+static void record_result(sqlite3 *db, const health_sync_result *res)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "mode", json_object_new_string(res->full ? "full" : "incremental"));
+    json_object_object_add(o, "reason", json_object_new_string(res->reason));
+    json_object_object_add(o, "fetched", json_object_new_int64(res->fetched));
+    json_object_object_add(o, "changed", json_object_new_int64(res->changed));
+    json_object_object_add(o, "removed", json_object_new_int64(res->removed));
+    json_object_object_add(o, "requests", json_object_new_int64(res->requests));
+    json_object_object_add(o, "duration_ms", json_object_new_int64(res->duration_ms));
+    mdr_setting_set(db, K_LAST_RESULT, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
+}
+
+health_sync_status health_sync_run(ksc_module *m, const health_source *src,
+                                   const health_sync_options *opt, health_sync_result *res,
+                                   mdr_cloud_error *cloud_err)
+{
+    memset(res, 0, sizeof *res);
+    memset(cloud_err, 0, sizeof *cloud_err);
+    int64_t t0 = mono_ms();
+    sqlite3 *db = mdr_store_conn(m->store);
+    if (!db)
+        return HEALTH_SYNC_STORE_ERROR;
+    int64_t now = m->services->now_ms(m->services->host);
+
+    unsigned char rnd[8];
+    char token[40];
+    RAND_bytes(rnd, sizeof rnd);
+    snprintf(token, sizeof token, "%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
+             rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+    lease_ctx lease = {token, now, now + HEALTH_LEASE_MS, 0};
+    if (mdr_store_tx(m->store, lease_take, &lease) != 0)
+        return HEALTH_SYNC_STORE_ERROR;
+    if (!lease.taken)
+        return HEALTH_SYNC_RUNNING;
+    setting_int_set(db, K_LAST_ATTEMPT, now);
+
+    sync_run run = {.m = m, .src = src};
+    pthread_mutex_init(&run.lock, NULL);
+    health_sync_status status = HEALTH_SYNC_OK;
+    int64_t last_good = setting_int(db, K_LAST_GOOD, 0);
+    int64_t last_full = setting_int(db, K_LAST_FULL, 0);
+    int full = 1;
+    if (opt && opt->force_full)
+        snprintf(res->reason, sizeof res->reason, "forced");
+    else if (!last_good)
+        snprintf(res->reason, sizeof res->reason, "first");
+    else if (now - last_full >= HEALTH_FULL_EVERY_MS || now < last_full)
+        snprintf(res->reason, sizeof res->reason, "daily");
+    else
+        full = 0;
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+        res->full = full;
+        res->fetched = 0;
+        int64_t mark = scalar(db, "SELECT coalesce(max(last_seen), 0) FROM health_assets");
+        json_object *base = NULL;
+        if (!full) {
+            base = json_object_new_object();
+            json_object_object_add(base, "min_last_seen",
+                                   json_object_new_int64(mark - HEALTH_OVERLAP_MS));
+        }
+        window_list windows = {0};
+        int64_t total = 0, max_last = 0;
+        mdr_cloud_status st = MDR_CLOUD_OK;
+        if (mdr_store_tx(m->store, clear_stage, NULL) != 0)
+            st = MDR_CLOUD_ERR_STORE;
+        if (st == MDR_CLOUD_OK)
+            st = plan_windows(&run, base, &windows, &total, cloud_err);
+        if (st == MDR_CLOUD_OK)
+            st = fetch_all(&run, db, base, &windows, &res->fetched, &max_last, cloud_err);
+        free(windows.w);
+        json_object_put(base);
+        if (st == MDR_CLOUD_OK && !full) {
+            int agree = totals_agree(&run, db, res->reason, sizeof res->reason, cloud_err, &st);
+            if (agree == 0) {
+                full = 1; /* something vanished or moved: reconcile everything */
+                continue;
+            }
+        }
+        if (st == MDR_CLOUD_ERR_STORE) {
+            status = HEALTH_SYNC_STORE_ERROR;
+            record_failure(m, db, "store", sqlite3_errmsg(db));
+        } else if (st != MDR_CLOUD_OK) {
+            status = HEALTH_SYNC_CLOUD_ERROR;
+            cloud_err->status = st;
+            record_failure(m, db, "cloud", cloud_err->detail);
+        }
+        break;
+    }
+    res->requests = run.requests;
+    if (status == HEALTH_SYNC_OK) {
+        apply_ctx a = {.m = m, .full = full, .now = now, .res = res};
+        int rc = mdr_store_tx(m->store, apply_stage, &a);
+        if (rc != 0) {
+            status = a.host_failed ? HEALTH_SYNC_HOST_ERROR : HEALTH_SYNC_STORE_ERROR;
+            record_failure(m, db, a.host_failed ? "inventory" : "store",
+                           a.err[0] ? a.err : sqlite3_errmsg(db));
+        }
+    }
+    /* the stage is scratch: never leave 100,000 rows behind */
+    mdr_store_tx(m->store, clear_stage, NULL);
+    res->duration_ms = mono_ms() - t0;
+    if (status == HEALTH_SYNC_OK) {
+        if (!full && !res->reason[0])
+            snprintf(res->reason, sizeof res->reason, "interval");
+        record_result(db, res);
+        if (full)
+            sqlite3_exec(db, "ANALYZE health_assets; ANALYZE health_devices", NULL, NULL, NULL);
+    }
+    mdr_store_tx(m->store, lease_drop, &lease);
+    pthread_mutex_destroy(&run.lock);
+    return status;
+}
+
+/* ---- status */
+
+json_object *health_status_json(ksc_module *m, sqlite3 *db, const char *lang)
+{
+    (void)lang;
+    json_object *o = json_object_new_object();
+    int64_t now = m->services->now_ms(m->services->host);
+    int64_t good = setting_int(db, K_LAST_GOOD, 0), attempt = setting_int(db, K_LAST_ATTEMPT, 0);
+    json_object_object_add(o, "last_good_sync", good ? json_object_new_int64(good) : NULL);
+    json_object_object_add(o, "last_full_sync",
+                           setting_int(db, K_LAST_FULL, 0)
+                               ? json_object_new_int64(setting_int(db, K_LAST_FULL, 0))
+                               : NULL);
+    json_object_object_add(o, "last_attempt", attempt ? json_object_new_int64(attempt) : NULL);
+    char *v = NULL;
+    json_object *err = NULL, *last = NULL;
+    if (mdr_setting_get(db, K_LAST_ERROR, &v) == 0)
+        err = json_tokener_parse(v);
+    free(v);
+    v = NULL;
+    if (mdr_setting_get(db, K_LAST_RESULT, &v) == 0)
+        last = json_tokener_parse(v);
+    free(v);
+    v = NULL;
+    json_object_object_add(o, "last_error", err);
+    json_object_object_add(o, "last_result", last);
+    int running = 0;
+    if (mdr_setting_get(db, K_LEASE, &v) == 0) {
+        char *sp = strchr(v, ' ');
+        running = sp && strtoll(sp + 1, NULL, 10) > now;
+    }
+    free(v);
+    json_object_object_add(o, "running", json_object_new_boolean(running));
+    json_object_object_add(o, "assets",
+                           json_object_new_int64(scalar(db, "SELECT coalesce(sum(n), 0) FROM "
+                                                            "health_summary WHERE kind = 0")));
+    json_object_object_add(o, "malfunctioning",
+                           json_object_new_int64(scalar(db, "SELECT coalesce(sum(n), 0) FROM "
+                                                            "health_summary WHERE kind = 1")));
+    json_object_object_add(
+        o, "devices", json_object_new_int64(scalar(db, "SELECT count(*) FROM health_devices")));
+    json_object_object_add(o, "sync_interval_s",
+                           json_object_new_int64(m->config->health_sync_interval_s));
+    return o;
+}
