@@ -198,7 +198,7 @@ class Tinyproxy:
     """tinyproxy on 127.0.0.1:free port. user/password: only [-a-z0-9._] (tinyproxy's
     BasicAuth syntax); it answers 401 (not 407) to a CONNECT with wrong credentials."""
 
-    def __init__(self, workdir, user=None, password=None):
+    def __init__(self, workdir, connect_port, user=None, password=None):
         self.port = free_port()
         self.user, self.password = user, password
         self.dir = os.path.join(workdir, f"tinyproxy-{self.port}")
@@ -207,7 +207,7 @@ class Tinyproxy:
         self.log_file = os.path.join(self.dir, "tinyproxy.log")
         lines = [f"Port {self.port}", "Listen 127.0.0.1", "Timeout 60", "MaxClients 20",
                  f"LogFile \"{self.log_file}\"", "LogLevel Connect", "Allow 127.0.0.1",
-                 "ConnectPort 0", "DisableViaHeader Yes"]
+                 f"ConnectPort {connect_port}", "DisableViaHeader Yes"]
         if user:
             lines.append(f"BasicAuth {user} {password}")
         with open(conf, "w") as f:
@@ -368,7 +368,7 @@ class World:
         return st
 
     def proxy(self, user=None, password=None):
-        p = Tinyproxy(self.tmp, user, password)
+        p = Tinyproxy(self.tmp, self.sandbox.port, user, password)
         self.proxies.append(p)
         return p
 
