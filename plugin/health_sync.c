@@ -717,15 +717,13 @@ static int clear_stage(sqlite3 *db, void *p)
 
 /* ---- incremental checks */
 
-/* Distinct tenant names of the store and the stage, as a JSON array (new reference). */
-static json_object *known_tenants(sqlite3 *db)
+/* The tenant names the store holds (before this sync), as a JSON array (new reference). */
+static json_object *stored_tenants(sqlite3 *db)
 {
     json_object *a = json_object_new_array();
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT tenant FROM health_summary WHERE kind = 0 UNION "
-                           "SELECT DISTINCT tenant FROM health_assets_stage",
-                           -1, &st, NULL) == SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT DISTINCT tenant FROM health_summary WHERE kind = 0", -1, &st,
+                           NULL) == SQLITE_OK)
         while (sqlite3_step(st) == SQLITE_ROW)
             json_object_array_add(a,
                                   json_object_new_string((const char *)sqlite3_column_text(st, 0)));
@@ -762,13 +760,20 @@ static int totals_agree(sync_run *r, sqlite3 *db, char *reason, size_t reason_si
         snprintf(reason, reason_size, "isolation_changed");
         return 0;
     }
+    /* Assets under the tenant names already stored, as the store will hold them after this
+     * sync: a tenant renamed without new telemetry makes the cloud's count smaller. */
+    int64_t known = scalar(db, "SELECT (SELECT count(*) FROM health_assets a WHERE tenant IN "
+                               "(SELECT tenant FROM health_summary WHERE kind = 0) AND NOT EXISTS "
+                               "(SELECT 1 FROM health_assets_stage s WHERE s.asset_id = "
+                               "a.asset_id)) + (SELECT count(*) FROM health_assets_stage WHERE "
+                               "tenant IN (SELECT tenant FROM health_summary WHERE kind = 0))");
     json_object *tn = json_object_new_object();
-    json_object_object_add(tn, "tenants_names", known_tenants(db));
+    json_object_object_add(tn, "tenants_names", stored_tenants(db));
     *st = count_filter(r, tn, INT64_MIN, INT64_MAX, &cloud_known, e);
     json_object_put(tn);
     if (*st != MDR_CLOUD_OK)
         return -1;
-    if (cloud_known != cloud_total) {
+    if (cloud_known != known) {
         snprintf(reason, reason_size, "tenants_changed");
         return 0;
     }
