@@ -400,6 +400,9 @@ static ksc_status sync_reply(ksc_module *m, const ksc_call *call, health_sync_st
         json_object_object_add(o, "devices", json_object_new_int64(r->devices));
         json_object_object_add(o, "requests", json_object_new_int64(r->requests));
         json_object_object_add(o, "duration_ms", json_object_new_int64(r->duration_ms));
+        json_object_object_add(o, "plan_ms", json_object_new_int64(r->plan_ms));
+        json_object_object_add(o, "fetch_ms", json_object_new_int64(r->fetch_ms));
+        json_object_object_add(o, "apply_ms", json_object_new_int64(r->apply_ms));
         return mdr_reply_ok(m->services, o, response);
     }
     case HEALTH_SYNC_RUNNING:

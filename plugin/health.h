@@ -157,15 +157,16 @@ typedef struct health_sync_options {
 } health_sync_options;
 
 typedef struct health_sync_result {
-    int full;            /* 1 full, 0 incremental */
-    int64_t fetched;     /* assets received */
-    int64_t assets;      /* assets stored after the sync */
-    int64_t changed;     /* assets inserted or updated */
-    int64_t removed;     /* assets gone from the cloud */
-    int64_t devices;     /* devices in the inventory copy */
-    int64_t requests;    /* cloud calls made (count + list, retries included) */
-    int64_t duration_ms; /* wall time */
-    char reason[64];     /* why full: "first", "forced", "daily", "count_mismatch", … */
+    int full;                            /* 1 full, 0 incremental */
+    int64_t fetched;                     /* assets received */
+    int64_t assets;                      /* assets stored after the sync */
+    int64_t changed;                     /* assets inserted or updated */
+    int64_t removed;                     /* assets gone from the cloud */
+    int64_t devices;                     /* devices in the inventory copy */
+    int64_t requests;                    /* cloud calls made (count + list, retries included) */
+    int64_t duration_ms;                 /* wall time */
+    int64_t plan_ms, fetch_ms, apply_ms; /* where it went: windows, pages + stage, apply */
+    char reason[64]; /* why full: "first", "forced", "daily", "count_mismatch", … */
 } health_sync_result;
 
 typedef enum health_sync_status {

@@ -229,8 +229,10 @@ int health_join_and_summarize(sqlite3 *db)
         "WHERE ksc_server != '' AND NOT EXISTS (SELECT 1 FROM health_devices d "
         "WHERE d.device_id = health_assets.ksc_host_id)",
         /* devices ← whether some asset reports them (else: malfunctioning) */
-        "UPDATE health_devices SET has_asset = 1 - has_asset WHERE has_asset != EXISTS "
-        "(SELECT 1 FROM health_assets a WHERE a.ksc_host_id = health_devices.device_id)",
+        "UPDATE health_devices SET has_asset = 1 WHERE has_asset = 0 AND device_id IN "
+        "(SELECT ksc_host_id FROM health_assets)",
+        "UPDATE health_devices SET has_asset = 0 WHERE has_asset = 1 AND device_id NOT IN "
+        "(SELECT ksc_host_id FROM health_assets)",
         "DELETE FROM health_summary",
         "INSERT INTO health_summary (tenant, kind, status, n) SELECT tenant, 0, status, count(*) "
         "FROM health_assets GROUP BY tenant, status",

@@ -407,6 +407,9 @@ int health_query_rows(sqlite3 *db, const health_query *q, int all, health_row_fn
         where_clause(&t, q);
         put(&t, " ORDER BY ");
         put(&t, asset_sort_sql[q->sort]);
+        put(&t, dir);
+        /* the second column of the sort's index: rows in index order need no sorting */
+        put(&t, q->sort == 3 ? ", host_lc" : ", last_seen");
     } else {
         put(&t, "SELECT " DEVICE_COLUMNS " FROM health_devices");
         where_clause(&t, q);

@@ -804,6 +804,9 @@ static void record_result(sqlite3 *db, const health_sync_result *res)
     json_object_object_add(o, "removed", json_object_new_int64(res->removed));
     json_object_object_add(o, "requests", json_object_new_int64(res->requests));
     json_object_object_add(o, "duration_ms", json_object_new_int64(res->duration_ms));
+    json_object_object_add(o, "plan_ms", json_object_new_int64(res->plan_ms));
+    json_object_object_add(o, "fetch_ms", json_object_new_int64(res->fetch_ms));
+    json_object_object_add(o, "apply_ms", json_object_new_int64(res->apply_ms));
     mdr_setting_set(db, K_LAST_RESULT, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
     json_object_put(o);
 }
@@ -862,10 +865,14 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
         mdr_cloud_status st = MDR_CLOUD_OK;
         if (mdr_store_tx(m->store, clear_stage, NULL) != 0)
             st = MDR_CLOUD_ERR_STORE;
+        int64_t tp = mono_ms();
         if (st == MDR_CLOUD_OK)
             st = plan_windows(&run, base, &windows, &total, cloud_err);
+        int64_t tf = mono_ms();
+        res->plan_ms += tf - tp;
         if (st == MDR_CLOUD_OK)
             st = fetch_all(&run, db, base, &windows, &res->fetched, &max_last, cloud_err);
+        res->fetch_ms += mono_ms() - tf;
         free(windows.w);
         json_object_put(base);
         if (st == MDR_CLOUD_OK && !full) {
@@ -888,7 +895,9 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
     res->requests = run.requests;
     if (status == HEALTH_SYNC_OK) {
         apply_ctx a = {.m = m, .full = full, .now = now, .res = res};
+        int64_t ta = mono_ms();
         int rc = mdr_store_tx(m->store, apply_stage, &a);
+        res->apply_ms = mono_ms() - ta;
         if (rc != 0) {
             status = a.host_failed ? HEALTH_SYNC_HOST_ERROR : HEALTH_SYNC_STORE_ERROR;
             record_failure(m, db, a.host_failed ? "inventory" : "store",
@@ -897,13 +906,16 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
     }
     /* the stage is scratch: never leave 100,000 rows behind */
     mdr_store_tx(m->store, clear_stage, NULL);
+    if (status == HEALTH_SYNC_OK && full) /* planner statistics, sampled: fast */
+        sqlite3_exec(db,
+                     "PRAGMA analysis_limit = 1000; ANALYZE health_assets; "
+                     "ANALYZE health_devices",
+                     NULL, NULL, NULL);
     res->duration_ms = mono_ms() - t0;
     if (status == HEALTH_SYNC_OK) {
         if (!full && !res->reason[0])
             snprintf(res->reason, sizeof res->reason, "interval");
         record_result(db, res);
-        if (full)
-            sqlite3_exec(db, "ANALYZE health_assets; ANALYZE health_devices", NULL, NULL, NULL);
     }
     mdr_store_tx(m->store, lease_drop, &lease);
     pthread_mutex_destroy(&run.lock);

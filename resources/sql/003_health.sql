@@ -24,16 +24,18 @@ CREATE TABLE health_assets (
     ksc_server     TEXT NOT NULL DEFAULT '',
     edr_agent      INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX health_assets_host ON health_assets (host_lc);
-CREATE INDEX health_assets_domain ON health_assets (domain);
-CREATE INDEX health_assets_status ON health_assets (status);
-CREATE INDEX health_assets_last_seen ON health_assets (last_seen);
-CREATE INDEX health_assets_first_seen ON health_assets (first_seen);
-CREATE INDEX health_assets_tenant ON health_assets (tenant);
-CREATE INDEX health_assets_os ON health_assets (os_version);
-CREATE INDEX health_assets_product ON health_assets (product);
-CREATE INDEX health_assets_server ON health_assets (ksc_server);
-CREATE INDEX health_assets_isolated ON health_assets (isolated);
+-- One index per sort column, each followed by last_seen: the default filter (the last 30
+-- days) is checked inside the index, and ORDER BY column, last_seen, id walks it in order.
+CREATE INDEX health_assets_host ON health_assets (host_lc, last_seen);
+CREATE INDEX health_assets_domain ON health_assets (domain, last_seen);
+CREATE INDEX health_assets_status ON health_assets (status, last_seen);
+CREATE INDEX health_assets_last_seen ON health_assets (last_seen, host_lc);
+CREATE INDEX health_assets_first_seen ON health_assets (first_seen, last_seen);
+CREATE INDEX health_assets_tenant ON health_assets (tenant, last_seen);
+CREATE INDEX health_assets_os ON health_assets (os_version, last_seen);
+CREATE INDEX health_assets_product ON health_assets (product, last_seen);
+CREATE INDEX health_assets_server ON health_assets (ksc_server, last_seen);
+CREATE INDEX health_assets_isolated ON health_assets (isolated, last_seen);
 CREATE INDEX health_assets_ksc_host ON health_assets (ksc_host_id);
 
 -- What a sync fetched, before it is applied in one short transaction (a failed sync never
