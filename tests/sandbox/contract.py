@@ -124,6 +124,9 @@ def tokens__missing_header_is_401_and_forged_is_401():
     claims["sub"] = "0" * 32
     p2 = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
     err(SB.post(cid, "assets/count", {}, h + "." + p2 + "." + s), 401)
+    # an unsigned token ("alg": "none") with genuine claims
+    none = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').decode().rstrip("=")
+    err(SB.post(cid, "assets/count", {}, none + "." + p + "."), 401)
 
 
 @test
