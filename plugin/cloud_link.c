@@ -45,21 +45,11 @@ typedef struct cloud_link {
     pthread_mutex_t lock; /* guards current and retired */
     link_slot *current;
     link_slot *retired;
-    struct cloud_link *next; /* in the registry */
 } cloud_link;
-
-/* The registry module → link (struct ksc_module has no member for it). */
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static cloud_link *registry;
 
 static cloud_link *link_of(ksc_module *m)
 {
-    pthread_mutex_lock(&registry_lock);
-    cloud_link *l = registry;
-    while (l && l->module != m)
-        l = l->next;
-    pthread_mutex_unlock(&registry_lock);
-    return l;
+    return m->cloud;
 }
 
 static link_slot *current_slot(cloud_link *l)
@@ -331,25 +321,16 @@ int mdr_cloud_link_open(ksc_module *m, char *err, size_t err_size)
         snprintf(err, err_size, "out of memory (cloud client)");
         return -1;
     }
-    pthread_mutex_lock(&registry_lock);
-    l->next = registry;
-    registry = l;
-    pthread_mutex_unlock(&registry_lock);
+    m->cloud = l;
     return 0;
 }
 
 void mdr_cloud_link_close(ksc_module *m)
 {
-    pthread_mutex_lock(&registry_lock);
-    cloud_link **pp = &registry;
-    while (*pp && (*pp)->module != m)
-        pp = &(*pp)->next;
-    cloud_link *l = *pp;
-    if (l)
-        *pp = l->next;
-    pthread_mutex_unlock(&registry_lock);
+    cloud_link *l = m->cloud;
     if (!l)
         return;
+    m->cloud = NULL;
     slot_free(l->current);
     while (l->retired) {
         link_slot *next = l->retired->next_retired;

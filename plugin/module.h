@@ -42,6 +42,7 @@ struct ksc_module {
     mdr_store *store;                  /* use mdr_store_conn(module->store) per thread */
     mdr_secret_key secret_key;         /* derived from services->secret_key */
     mdr_worker *worker;                /* background work of event hooks */
+    struct cloud_link *cloud;          /* the cloud client and session (cloud_link.h) */
 };
 
 /* A copy of a login event, owned by the worker job (valid during the hook). */
