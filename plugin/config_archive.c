@@ -1,9 +1,9 @@
 #include "config_archive.h"
+#include "cloud/encoding.h"
 #include "ksn/ksn_zip.h"
 #include "license_view.h"
 #include "utc_date.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,36 +30,6 @@ static int malformed(mdr_rule_error *e, const char *reason)
     json_object *d = json_object_new_object();
     json_object_object_add(d, "reason", json_object_new_string(reason));
     return mdr_rule_fail(e, KSC_ERR_FAILED, "archive_malformed", d);
-}
-
-static int decode_base64(const char *text, unsigned char **out, size_t *len)
-{
-    size_t n = strlen(text);
-    if (n == 0 || n % 4 != 0 || n / 4 * 3 > MDR_ARCHIVE_MAX_BYTES)
-        return -1;
-    unsigned char *buf = malloc(n / 4 * 3 + 1);
-    if (!buf)
-        return -1;
-    int got = EVP_DecodeBlock(buf, (const unsigned char *)text, (int)n);
-    if (got < 0) {
-        free(buf);
-        return -1;
-    }
-    /* EVP_DecodeBlock counts the padding as zero bytes */
-    size_t pad = (text[n - 1] == '=') + (text[n - 2] == '=');
-    *out = buf;
-    *len = (size_t)got - pad;
-    return 0;
-}
-
-static void sha256_hex(const unsigned char *data, size_t len, char out[65])
-{
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-    for (unsigned int i = 0; i < mdlen && i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-    out[64] = '\0';
 }
 
 static void safe_file_name(const char *given, char *out, size_t size)
@@ -141,9 +111,9 @@ int mdr_archive_check(json_object *answer, mdr_archive_variant variant,
     int64_t size = mdr_json_int(answer, "size", -1);
     if (!b64 || !sha || size < 0)
         return malformed(e, "the answer lacks content_base64, size or sha256");
-    if (decode_base64(b64, &out->zip, &out->len) != 0)
+    if (mdr_base64_decode(b64, MDR_ARCHIVE_MAX_BYTES, &out->zip, &out->len) != 0)
         return malformed(e, "content_base64 is not base64 or too large");
-    sha256_hex(out->zip, out->len, out->sha256);
+    mdr_sha256_hex(out->zip, out->len, out->sha256);
     if ((int64_t)out->len != size || strcasecmp(out->sha256, sha) != 0) {
         mdr_archive_free(out);
         return malformed(e, "size or SHA-256 differ from what the service announced");

@@ -4,8 +4,8 @@
 #include "i18n.h"
 #include "log.h"
 #include "reply.h"
+#include "cloud/encoding.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,24 +16,6 @@ static const char *json_str(json_object *o, const char *key)
     return o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
                ? json_object_get_string(v)
                : NULL;
-}
-
-/* Base64 (OpenSSL) of the service's content_base64; NULL when malformed or too large. */
-static unsigned char *b64_decode(const char *text, size_t *len)
-{
-    size_t n = text ? strlen(text) : 0;
-    if (n == 0 || n % 4 || n / 4 * 3 > MDR_KSN_MAX_FILE + 3)
-        return NULL;
-    unsigned char *out = malloc(n / 4 * 3 + 1);
-    if (!out)
-        return NULL;
-    int k = EVP_DecodeBlock(out, (const unsigned char *)text, (int)n);
-    if (k < 0) {
-        free(out);
-        return NULL;
-    }
-    *len = (size_t)k - (text[n - 1] == '=') - (text[n - 2] == '=');
-    return out;
 }
 
 /* The newest version the service offers, as text ("" when missing). */
@@ -170,9 +152,11 @@ void mdr_ksn_update(ksc_module *m, const char *server, const char *user, const c
         return;
     }
     size_t len = 0;
-    unsigned char *file = b64_decode(json_str(answer, "content_base64"), &len);
+    unsigned char *file = NULL;
+    int decoded =
+        mdr_base64_decode(json_str(answer, "content_base64"), MDR_KSN_MAX_FILE, &file, &len) == 0;
     json_object_put(answer);
-    if (!file) {
+    if (!decoded) {
         mdr_cloud_fail(&out->cloud_err, MDR_CLOUD_ERR_BAD_RESPONSE,
                        "ksn/file did not carry a base64 file");
         out->outcome = MDR_KSN_CLOUD_FAILED;

@@ -1,5 +1,6 @@
 #include "ksn_verify.h"
 #include "ksn_payload.h"
+#include "../cloud/encoding.h"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -149,15 +150,6 @@ static void openssl_reason(char *out, size_t size)
              last_data ? last_data : "");
 }
 
-static void sha256_hex(const void *data, size_t len, char out[65])
-{
-    unsigned char md[32];
-    unsigned int md_len = 0;
-    EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 mdr_ksn_status mdr_ksn_verify(const void *file, size_t len, const char *trust_anchor_pem_path,
                               int64_t now_ms, mdr_ksn_info *out, mdr_ksn_error *err)
 {
@@ -209,7 +201,7 @@ mdr_ksn_status mdr_ksn_verify(const void *file, size_t len, const char *trust_an
     long xml_len = BIO_get_mem_data(content, &xml);
     st = mdr_ksn_parse_payload(xml, xml_len > 0 ? (size_t)xml_len : 0, now_ms, out, err);
     if (st == MDR_KSN_OK)
-        sha256_hex(file, len, out->sha256_hex);
+        mdr_sha256_hex(file, len, out->sha256_hex);
 done:
     ERR_clear_error();
     BIO_free(content);
