@@ -497,7 +497,8 @@ static int stage_asset(sqlite3_stmt *st, json_object *a, int64_t *max_last_seen)
                     continue;
                 char lc[256];
                 health_lower(json_object_get_string(p), lc, sizeof lc);
-                loss |= strstr(lc, "telemetry loss") != NULL;
+                /* "Telemetry loss detected", "Telemetry is lost", … */
+                loss |= strstr(lc, "telemetry") && (strstr(lc, "loss") || strstr(lc, "lost"));
                 json_object_array_add(problems, json_object_get(p));
             }
         }
