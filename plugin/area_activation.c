@@ -2,6 +2,7 @@
  * (help: "Activating Kaspersky Managed Detection and Response in Kaspersky Security
  * Center"), entering a new code, revoking consent, terminating. The service keeps the
  * activation state; each step is one service call that changes nothing when refused. */
+#include "json_get.h"
 #include "actions.h"
 #include "activation.h"
 #include "i18n.h"
@@ -11,14 +12,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-static const char *json_str(json_object *o, const char *key)
-{
-    json_object *v;
-    return o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-               ? json_object_get_string(v)
-               : NULL;
-}
 
 static int background_on(ksc_module *m, const ksc_call *call)
 {
@@ -45,8 +38,8 @@ ksc_status mdr_account_sign_in(ksc_module *m, const ksc_call *call, char **respo
         json_object_put(req);
         return mdr_activation_reply_cloud(m, call, &err, response);
     }
-    const char *client_id = json_str(answer, "client_id");
-    const char *refresh = json_str(answer, "refresh_token");
+    const char *client_id = mdr_json_str(answer, "client_id", NULL);
+    const char *refresh = mdr_json_str(answer, "refresh_token", NULL);
     if (!client_id || !refresh) {
         json_object_put(req);
         json_object_put(answer);
@@ -62,7 +55,8 @@ ksc_status mdr_account_sign_in(ksc_module *m, const ksc_call *call, char **respo
     json_object *org = NULL;
     json_object_object_get_ex(answer, "organization", &org);
     const char *login = mdr_req_string(req, "login", "");
-    mdr_cloud_session_set_account(m, login, json_str(org, "id"), json_str(org, "name"), call->user);
+    mdr_cloud_session_set_account(m, login, mdr_json_str(org, "id", NULL),
+                                  mdr_json_str(org, "name", NULL), call->user);
     mdr_activation_log(m, call->user, call->server, "sign_in", login);
 
     json_object *out = json_object_new_object();
@@ -144,9 +138,9 @@ static ksc_status build_status(ksc_module *m, const ksc_call *call, json_object 
         for (const char *const *k = copied; *k; k++)
             if (json_object_object_get_ex(cs, *k, &v))
                 json_object_object_add(o, *k, json_object_get(v));
-        const char *step = json_str(cs, "next_step");
+        const char *step = mdr_json_str(cs, "next_step", NULL);
         json_object_object_add(o, "service_next_step", json_object_new_string(step ? step : ""));
-        const char *region = json_str(cs, "region");
+        const char *region = mdr_json_str(cs, "region", NULL);
         json_object *ri = region ? mdr_region_json(call->lang, region) : NULL;
         if (ri)
             json_object_object_add(o, "region_info", ri);
@@ -157,7 +151,7 @@ static ksc_status build_status(ksc_module *m, const ksc_call *call, json_object 
             json_object *ks = mdr_host_ksn_settings(m, call->server);
             mdr_host_ksn_version(ks, installed, sizeof installed);
             json_object_put(ks);
-            const char *state = json_str(cs, "state");
+            const char *state = mdr_json_str(cs, "state", NULL);
             if (!installed[0] && state && strcmp(state, "active") == 0)
                 step = "install_ksn_file";
         }
@@ -416,7 +410,7 @@ static ksc_status stop_step(ksc_module *m, const ksc_call *call, const char *pat
     mdr_activation_log(m, call->user, call->server, log_step, "");
     json_object *extra = json_object_new_object();
     json_object_object_add(extra, "kpsn_disabled", json_object_new_boolean(1));
-    const char *msg = json_str(answer, "message");
+    const char *msg = mdr_json_str(answer, "message", NULL);
     if (msg)
         json_object_object_add(extra, "service_message", json_object_new_string(msg));
     char key[96];

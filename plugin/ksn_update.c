@@ -1,4 +1,5 @@
 /* ksn_update.c — fetch, verify and install the KSN configuration file (activation.h). */
+#include "json_get.h"
 #include "activation.h"
 
 #include "i18n.h"
@@ -9,14 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *json_str(json_object *o, const char *key)
-{
-    json_object *v;
-    return o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-               ? json_object_get_string(v)
-               : NULL;
-}
 
 /* The newest version the service offers, as text ("" when missing). */
 static void version_of(json_object *o, char *out, size_t out_size)
@@ -153,8 +146,8 @@ void mdr_ksn_update(ksc_module *m, const char *server, const char *user, const c
     }
     size_t len = 0;
     unsigned char *file = NULL;
-    int decoded =
-        mdr_base64_decode(json_str(answer, "content_base64"), MDR_KSN_MAX_FILE, &file, &len) == 0;
+    int decoded = mdr_base64_decode(mdr_json_str(answer, "content_base64", NULL), MDR_KSN_MAX_FILE,
+                                    &file, &len) == 0;
     json_object_put(answer);
     if (!decoded) {
         mdr_cloud_fail(&out->cloud_err, MDR_CLOUD_ERR_BAD_RESPONSE,

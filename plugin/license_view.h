@@ -7,6 +7,8 @@
 #ifndef MDR_LICENSE_VIEW_H
 #define MDR_LICENSE_VIEW_H
 
+#include "json_get.h"
+
 #include "rule_error.h"
 
 #include <json-c/json.h>
@@ -45,10 +47,5 @@ void mdr_licenses_org_terms(json_object *cloud_list, int64_t now_ms, const char 
 
 /* The cloud license with this id in the list, or NULL (borrowed). */
 json_object *mdr_licenses_find(json_object *cloud_list, const char *license_id);
-
-/* Small accessors for cloud objects (absent or wrong type → fallback). */
-const char *mdr_json_str(json_object *o, const char *key, const char *fallback);
-int64_t mdr_json_int(json_object *o, const char *key, int64_t fallback);
-int mdr_json_bool(json_object *o, const char *key, int fallback);
 
 #endif
