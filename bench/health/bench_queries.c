@@ -101,7 +101,7 @@ int main(int argc, char **argv)
                                               "tenant",    "critical", NULL};
     char req[512];
     double worst = 0;
-    char worst_req[512] = "";
+    char worst_req[600] = ""; /* "malfunctioning " + a request of up to 512 */
     for (int list = 0; list < 2; list++) {
         const char *const *cols = list ? device_cols : asset_cols;
         ksc_action_fn fn = list ? mdr_health_malfunctioning : mdr_health_assets;
