@@ -81,21 +81,12 @@ int mdr_tenant_access_visible_id(sqlite3 *db, const char *user, const char *tena
                    user, tenant_id);
 }
 
-int mdr_tenant_access_visible(ksc_module *m, const char *user, const char *tenant_name)
+int mdr_tenant_visible(ksc_module *m, const char *user, const char *tenant_name)
 {
     sqlite3 *db = m && m->store ? mdr_store_conn(m->store) : NULL;
     if (!db || !user)
         return 0;
     return mdr_tenant_access_visible_name(db, user, tenant_name) == 1;
-}
-
-/* Weak while MDR Health (built in parallel) still carries a placeholder of its own with this
- * name: its definition then wins and the build stays whole; once it is removed, this one is
- * the rule. */
-__attribute__((weak)) int mdr_tenant_visible(ksc_module *m, const char *user,
-                                             const char *tenant_name)
-{
-    return mdr_tenant_access_visible(m, user, tenant_name);
 }
 
 int mdr_tenant_access_set(sqlite3 *db, const char *user, int root, json_object *tenants,

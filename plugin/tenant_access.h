@@ -21,8 +21,6 @@
  * tenant, the root), 0 otherwise. Names compare regardless of case (the cloud keeps them
  * unique that way). Thread-safe (the calling thread's store connection). */
 int mdr_tenant_visible(ksc_module *m, const char *user, const char *tenant_name);
-/* The same rule under a name no other file defines (mdr_tenant_visible calls it). */
-int mdr_tenant_access_visible(ksc_module *m, const char *user, const char *tenant_name);
 
 /* The same on a connection; -1 on a store error. */
 int mdr_tenant_access_visible_name(sqlite3 *db, const char *user, const char *tenant_name);
