@@ -217,6 +217,7 @@ int cmd_ksn(host_ctx *ctx, int argc, char **argv)
         fprintf(stderr, "ksc-host: unknown server '%s'\n", server);
         return EXIT_INVALID;
     }
+    json_object_object_add(o, "history", ksn_history(ctx, server));
     cli_print_json(o);
     return EXIT_OK;
 }

@@ -107,6 +107,40 @@ done:
     return o;
 }
 
+json_object *ksn_history(host_ctx *ctx, const char *server)
+{
+    host_lock(ctx);
+    json_object *list = json_object_new_array();
+    sqlite3_stmt *st = NULL;
+    /* A virtual server's file is its main server's, so is the history. */
+    if (sqlite3_prepare_v2(ctx->db,
+                           "SELECT h.version, h.expires_ms, h.installed_at, h.installed_by, "
+                           "h.sha256 FROM ksn_history h JOIN servers s ON h.server = (CASE WHEN "
+                           "s.kind = 'virtual' THEN s.parent ELSE s.name END) WHERE s.name = ?1 "
+                           "ORDER BY h.id",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, server ? server : "main", -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            json_object *e = json_object_new_object();
+            json_object_object_add(
+                e, "version", json_object_new_string((const char *)sqlite3_column_text(st, 0)));
+            json_object_object_add(e, "expires",
+                                   json_object_new_int64(sqlite3_column_int64(st, 1)));
+            json_object_object_add(e, "installed_at",
+                                   json_object_new_int64(sqlite3_column_int64(st, 2)));
+            json_object_object_add(
+                e, "installed_by",
+                json_object_new_string((const char *)sqlite3_column_text(st, 3)));
+            json_object_object_add(
+                e, "sha256", json_object_new_string((const char *)sqlite3_column_text(st, 4)));
+            json_object_array_add(list, e);
+        }
+    }
+    sqlite3_finalize(st);
+    host_unlock(ctx);
+    return list;
+}
+
 /* Common checks of a change: known server and user, the right, not a virtual server. */
 static ksc_status check_change(host_ctx *ctx, const char *server, const char *user)
 {

@@ -8,6 +8,8 @@
 
 /* The settings of `server` (NULL = main) as JSON (see plugin.h), or NULL when unknown. */
 json_object *ksn_settings(host_ctx *ctx, const char *server);
+/* Every file installed on the server (a virtual server: its main server), oldest first. */
+json_object *ksn_history(host_ctx *ctx, const char *server);
 
 ksc_status ksn_install(host_ctx *ctx, const char *server, const char *user, const void *file,
                        size_t file_len, const char *version, int64_t expires_ms);

@@ -1,8 +1,6 @@
 """The KSN configuration file: update, rotation at login (administrator, Security Officer,
 ten concurrent logins → one install), forged/expired/downgraded files refused, the virtual
 server's view, the expiry warning."""
-import os
-import sqlite3
 
 from harness import Suite, World, expect
 
@@ -25,11 +23,8 @@ def installed(server="main"):
 
 
 def host_installs(version):
-    db = sqlite3.connect(os.path.join(world.dir, "data", "host.db"))
-    try:
-        return db.execute("SELECT count(*) FROM ksn_history WHERE version = ?", (str(version),)).fetchone()[0]
-    finally:
-        db.close()
+    """How many times the host installed this version on the main server (its KSN history)."""
+    return sum(1 for h in world.ksn_show("main")["history"] if h["version"] == str(version))
 
 
 @suite.case("ksn__update_when_current")
