@@ -1,123 +1,121 @@
-/* multipart.c — splits a multipart/form-data body (RFC 7578) into its parts, in place. */
-#define _GNU_SOURCE /* strcasestr */
+/* multipart.c — a multipart/form-data body (RFC 7578) split into its parts by
+ * libmicrohttpd's post processor. The router needs the whole body before it dispatches, so
+ * the body received earlier is fed in one go and each part is collected into its own
+ * buffer. */
 #include "core.h"
 
+#include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-static const unsigned char *find(const unsigned char *hay, size_t n, const char *needle, size_t m)
+typedef struct collector {
+    sbx_part *parts;
+    size_t count, cap;
+    size_t *data_cap; /* allocated size of each part's data buffer */
+    int failed;
+} collector;
+
+static char *dup_or_null(const char *s)
 {
-    if (m == 0 || n < m)
-        return NULL;
-    for (size_t i = 0; i + m <= n; i++)
-        if (hay[i] == (unsigned char)needle[0] && memcmp(hay + i, needle, m) == 0)
-            return hay + i;
-    return NULL;
+    return s ? strdup(s) : NULL;
 }
 
-/* Finds the value of attr="…" (or attr=token) in a header line without changing it. */
-static char *header_attr(char *line, const char *attr, size_t *vlen)
+static int start_part(collector *c, const char *key, const char *filename, const char *content_type)
 {
-    size_t al = strlen(attr);
-    for (char *p = line; (p = strcasestr(p, attr)) != NULL; p += al) {
-        if (p != line && p[-1] != ' ' && p[-1] != ';')
-            continue;
-        if (p[al] != '=')
-            continue;
-        char *v = p + al + 1;
-        if (*v == '"') {
-            char *end = strchr(v + 1, '"');
-            if (!end)
-                return NULL;
-            *vlen = (size_t)(end - v - 1);
-            return v + 1;
-        }
-        *vlen = strcspn(v, "; \t");
-        return v;
+    if (c->count == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 4;
+        sbx_part *parts = realloc(c->parts, cap * sizeof *parts);
+        if (!parts)
+            return -1;
+        c->parts = parts;
+        size_t *caps = realloc(c->data_cap, cap * sizeof *caps);
+        if (!caps)
+            return -1;
+        c->data_cap = caps;
+        c->cap = cap;
     }
-    return NULL;
+    sbx_part *p = &c->parts[c->count];
+    memset(p, 0, sizeof *p);
+    c->data_cap[c->count] = 0;
+    c->count++;
+    p->name = dup_or_null(key);
+    p->filename = dup_or_null(filename);
+    p->content_type = dup_or_null(content_type);
+    return p->name ? 0 : -1;
 }
 
-int multipart_parse(const char *content_type, const unsigned char *body, size_t len,
-                    sbx_part **parts, size_t *count);
-int multipart_parse(const char *content_type, const unsigned char *body, size_t len,
+static int append(collector *c, const char *data, size_t size)
+{
+    sbx_part *p = &c->parts[c->count - 1];
+    size_t *cap = &c->data_cap[c->count - 1];
+    if (p->len + size + 1 > *cap) {
+        size_t want = (p->len + size + 1) * 2;
+        unsigned char *grown = realloc((unsigned char *)p->data, want);
+        if (!grown)
+            return -1;
+        p->data = grown;
+        *cap = want;
+    }
+    memcpy((unsigned char *)p->data + p->len, data, size);
+    p->len += size;
+    ((unsigned char *)p->data)[p->len] = '\0';
+    return 0;
+}
+
+static enum MHD_Result on_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *filename, const char *content_type,
+                                const char *transfer_encoding, const char *data, uint64_t off,
+                                size_t size)
+{
+    (void)kind;
+    (void)transfer_encoding;
+    collector *c = cls;
+    /* A value starts at offset 0; later calls continue the last part. */
+    if ((off == 0 && start_part(c, key, filename, content_type) != 0) ||
+        (c->count > 0 && size > 0 && append(c, data, size) != 0)) {
+        c->failed = 1;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+void multipart_free(sbx_part *parts, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        free((char *)parts[i].name);
+        free((char *)parts[i].filename);
+        free((char *)parts[i].content_type);
+        free((unsigned char *)parts[i].data);
+    }
+    free(parts);
+}
+
+int multipart_parse(struct MHD_Connection *con, const unsigned char *body, size_t len,
                     sbx_part **parts, size_t *count)
 {
-    *parts = NULL;
-    *count = 0;
-    if (!content_type || strncasecmp(content_type, "multipart/form-data", 19) != 0)
+    collector c = {0};
+    /* NULL when the Content-Type is not multipart/form-data (or urlencoded). */
+    struct MHD_PostProcessor *pp = MHD_create_post_processor(con, 64 * 1024, on_value, &c);
+    int ok = pp && MHD_post_process(pp, (const char *)body, len) == MHD_YES;
+    if (pp && MHD_destroy_post_processor(pp) != MHD_YES)
+        ok = 0; /* the body ended inside a part */
+    free(c.data_cap);
+    if (!ok || c.failed || c.count == 0) {
+        multipart_free(c.parts, c.count);
+        *parts = NULL;
+        *count = 0;
         return -1;
-    const char *b = strcasestr(content_type, "boundary=");
-    if (!b)
-        return -1;
-    char delim[256];
-    b += 9;
-    size_t bl = b[0] == '"' ? strcspn(b + 1, "\"") : strcspn(b, "; \t");
-    if (bl == 0 || bl > 200)
-        return -1;
-    snprintf(delim, sizeof delim, "--%.*s", (int)bl, b[0] == '"' ? b + 1 : b);
-    size_t dl = strlen(delim);
-    unsigned char *buf = (unsigned char *)body; /* the server's own copy; edited in place */
-    const unsigned char *pos = find(buf, len, delim, dl);
-    size_t cap = 0;
-    while (pos) {
-        const unsigned char *after = pos + dl;
-        size_t left = len - (size_t)(after - buf);
-        if (left >= 2 && after[0] == '-' && after[1] == '-')
-            return 0; /* closing delimiter */
-        if (left < 2 || after[0] != '\r' || after[1] != '\n')
-            break;
-        unsigned char *hdr = (unsigned char *)after + 2;
-        const unsigned char *hend = find(hdr, len - (size_t)(hdr - buf), "\r\n\r\n", 4);
-        if (!hend)
-            break;
-        unsigned char *data = (unsigned char *)hend + 4;
-        char crlf_delim[260];
-        snprintf(crlf_delim, sizeof crlf_delim, "\r\n%s", delim);
-        const unsigned char *next = find(data, len - (size_t)(data - buf), crlf_delim, dl + 2);
-        if (!next)
-            break;
-        ((unsigned char *)hend)[0] = '\0'; /* headers become one C string */
-        sbx_part part = {0};
-        for (char *line = (char *)hdr; line && *line;) {
-            char *eol = strstr(line, "\r\n");
-            if (eol)
-                *eol = '\0';
-            if (strncasecmp(line, "Content-Disposition:", 20) == 0) {
-                size_t nl = 0, fl = 0;
-                char *name = header_attr(line + 20, "name", &nl);
-                char *file = header_attr(line + 20, "filename", &fl);
-                if (name)
-                    name[nl] = '\0'; /* terminate only after both were found */
-                if (file)
-                    file[fl] = '\0';
-                part.name = name;
-                part.filename = file;
-            } else if (strncasecmp(line, "Content-Type:", 13) == 0) {
-                char *v = line + 13;
-                while (*v == ' ')
-                    v++;
-                part.content_type = v;
-            }
-            line = eol ? eol + 2 : NULL;
-        }
-        part.data = data;
-        part.len = (size_t)(next - data);
-        if (!part.name)
-            break;
-        if (*count == cap) {
-            cap = cap ? cap * 2 : 4;
-            sbx_part *grown = realloc(*parts, cap * sizeof *grown);
-            if (!grown)
-                break;
-            *parts = grown;
-        }
-        (*parts)[(*count)++] = part;
-        pos = next + 2;
     }
-    free(*parts);
-    *parts = NULL;
-    *count = 0;
-    return -1;
+    /* Parts without data still get an empty, NUL-terminated buffer. */
+    for (size_t i = 0; i < c.count; i++)
+        if (!c.parts[i].data) {
+            c.parts[i].data = calloc(1, 1);
+            if (!c.parts[i].data) {
+                multipart_free(c.parts, c.count);
+                return -1;
+            }
+        }
+    *parts = c.parts;
+    *count = c.count;
+    return 0;
 }

@@ -15,8 +15,9 @@
 
 int conn_check_access(sbx_ctx *ctx, const char *token, const char *client_id, sbx_conn **out,
                       sbx_reply *rep);
-int multipart_parse(const char *content_type, const unsigned char *body, size_t len,
+int multipart_parse(struct MHD_Connection *con, const unsigned char *body, size_t len,
                     sbx_part **parts, size_t *count);
+void multipart_free(sbx_part *parts, size_t count);
 
 typedef struct pending {
     sbuf body;
@@ -124,8 +125,7 @@ static int parse_body(const sbx_route_entry *route, struct MHD_Connection *con, 
     req->body_len = p->body.len;
     req->content_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
     if (route->body == SBX_BODY_MULTIPART) {
-        if (multipart_parse(req->content_type, req->body, req->body_len, parts, &req->part_count) !=
-            0) {
+        if (multipart_parse(con, req->body, req->body_len, parts, &req->part_count) != 0) {
             sbx_reply_error(rep, 400, "invalid_request",
                             "the body is not valid multipart/form-data");
             return -1;
@@ -245,7 +245,7 @@ static enum MHD_Result handle(sbx_server *srv, struct MHD_Connection *con, const
 
     json_object_put(req.json);
     json_object_put(req.claims);
-    free(parts);
+    multipart_free(parts, req.part_count);
     free(scratch);
     enum MHD_Result r = send_reply(con, &rep, fk == FAULT_CUT);
     free(rep.body);

@@ -470,6 +470,15 @@ def attachments__upload_list_download():
                        files={"file": ("big.bin", b"x" * (10 * 1024 * 1024 + 1)),
                               "meta": (None, json.dumps({"incident_id": inc["incident_id"], "caption": ""}))})
     err(big, 413)
+    # a body that ends inside a part, and one with no boundary at all
+    auth = {"Authorization": "Bearer " + access}
+    cut = SB.http.post(f"{SB.base}/{cid}/attachments/upload", verify=SB.ca,
+                       headers=dict(auth, **{"Content-Type": "multipart/form-data; boundary=xyz"}),
+                       data=b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nnever ends')
+    err(cut, 400)
+    nob = SB.http.post(f"{SB.base}/{cid}/attachments/upload", verify=SB.ca,
+                       headers=dict(auth, **{"Content-Type": "multipart/form-data"}), data=b"x")
+    err(nob, 400)
 
 
 @test
