@@ -664,8 +664,57 @@ void assets_cache_free(sbx_ctx *ctx)
     cs->caches = NULL;
 }
 
+/* Admin: POST /admin/assets/touch {"fraction": 0.01} or {"count": N}. N assets, spread
+ * evenly over the seed order (the same ones for the same N: repeatable figures), report now:
+ * last_seen moves to the sandbox clock and the status changes (OK -> WARNING, any other ->
+ * OK), so an incremental sync has real changes to fetch. In memory only: --state does not
+ * keep it (assets are regenerated from the seed). */
+static void admin_assets_touch(sbx_request *req, sbx_reply *rep)
+{
+    core_state *cs = core_of(req->ctx);
+    int64_t count = -1;
+    json_object *fraction = NULL;
+    int hc = sbx_body_int64(req, rep, "count", &count);
+    if (hc < 0)
+        return;
+    int hf = req->json && json_object_object_get_ex(req->json, "fraction", &fraction) &&
+             fraction != NULL;
+    if (hf && !json_object_is_type(fraction, json_type_double) &&
+        !json_object_is_type(fraction, json_type_int))
+        hf = -1;
+    double f = hf == 1 ? json_object_get_double(fraction) : 0;
+    if (hc + (hf != 0) != 1 || hf < 0 || (hf && (f < 0 || f > 1)) ||
+        (hc && (count < 0 || count > (int64_t)cs->asset_n))) {
+        sbx_reply_error(rep, 400, "invalid_parameter",
+                        "give exactly one of fraction (0 to 1) or count (0 to %zu)", cs->asset_n);
+        return;
+    }
+    if (hf)
+        count = (int64_t)(f * (double)cs->asset_n + 0.5);
+    int64_t now = sbx_now_ms(req->ctx);
+    for (int64_t j = 0; j < count; j++) {
+        asset *a = &cs->assets[(size_t)(j * (int64_t)cs->asset_n / count)];
+        a->last_seen = now;
+        a->status = a->status == 0 ? 1 : 0; /* asset_status_names: OK = 0, WARNING = 1 */
+    }
+    if (count) {
+        /* the orders that depend on what changed are rebuilt on the next query */
+        static const int stale[] = {SF_LAST_SEEN, SF_STATUS};
+        for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
+            free(cs->sort_index[stale[i]]);
+            cs->sort_index[stale[i]] = NULL;
+        }
+        sbx_touch(req->ctx); /* cached result lists are stale */
+    }
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "touched", json_object_new_int64(count));
+    json_object_object_add(o, "now_ms", json_object_new_int64(now));
+    sbx_reply_json(rep, 200, o);
+}
+
 void register_assets(sbx_router *r)
 {
+    sbx_route(r, "POST", "/admin/assets/touch", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_assets_touch);
     sbx_route(r, "POST", "/api/v1/{client_id}/assets/count", SBX_AUTH_ACCESS, SBX_BODY_JSON,
               assets_count);
     sbx_route(r, "POST", "/api/v1/{client_id}/assets/list", SBX_AUTH_ACCESS, SBX_BODY_JSON,

@@ -4,17 +4,22 @@
 #include "seedgen.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 const char *const asset_status_names[5] = {"OK", "WARNING", "CRITICAL", "ABSENT", "OFFLINE"};
+/* The protection problems as common/seedgen.c words them (the cloud's own wording:
+ * "Telemetry loss detected" is what the module's telemetry-loss flag recognises), in its
+ * order. store_seed refuses a problem not listed here, so the two cannot drift apart
+ * silently again. */
 const char *const asset_problem_names[6] = {"Protection components are disabled",
-                                            "Databases are out of date",
-                                            "Telemetry is lost",
+                                            "Anti-virus databases are out of date",
                                             "License expires soon",
-                                            "Restart is required",
-                                            "Other protection problem"};
+                                            "Telemetry loss detected",
+                                            "Self-Defense is disabled",
+                                            "Restart required"};
 
 void random_token(char *out, size_t hex_chars)
 {
@@ -96,10 +101,10 @@ static uint16_t intern_domain(core_state *cs, const char *d)
 
 static int problem_index(const char *p)
 {
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         if (strcmp(asset_problem_names[i], p) == 0)
             return i;
-    return 5;
+    return -1;
 }
 
 static int status_index(const char *s)
@@ -140,8 +145,15 @@ int store_seed(sbx_ctx *ctx)
         a->isolated = (uint8_t)m.isolated;
         a->isolation_task = m.isolated ? (uint32_t)(seed_mix(ctx->seed ^ i) | 1) : 0;
         a->problem_count = (uint8_t)(m.problem_count > 3 ? 3 : m.problem_count);
-        for (int p = 0; p < a->problem_count; p++)
-            a->problems[p] = (uint8_t)problem_index(m.problems[p]);
+        for (int p = 0; p < a->problem_count; p++) {
+            int k = problem_index(m.problems[p]);
+            if (k < 0) {
+                fprintf(stderr, "mdr-sandbox: seedgen problem \"%s\" has no name in store.c\n",
+                        m.problems[p]);
+                return -1;
+            }
+            a->problems[p] = (uint8_t)k;
+        }
     }
     cs->asset_n = ctx->asset_count;
     return 0;

@@ -315,6 +315,56 @@ def assets__match_seedgen_ksc_host_ids():
         other.stop()
 
 
+@test
+def assets__problems_use_seedgen_wording_and_telemetry_loss_appears():
+    reasons = [r for a in all_assets({}) for r in a["protection_issues_integral"]["reasons"]]
+    assert "Telemetry loss detected" in reasons, sorted(set(reasons))
+    assert "Other protection problem" not in reasons, sorted(set(reasons))
+
+
+@test
+def admin__assets_touch_changes_a_repeatable_share():
+    # a sandbox of its own: the change would disturb the other cases' data
+    other = Sandbox(BIN, "--seed", "42", "--assets", "1500", "--tenants", "3",
+                    workdir=SB.workdir)
+    try:
+        cid, acc, _ = other.connect()
+
+        def snapshot():
+            out, page = {}, 1
+            while True:
+                chunk = ok(other.post(cid, "assets/list", {"page": page, "page_size": 500,
+                                                            "sort": "first_seen:asc"}, acc))
+                if not chunk:
+                    return out
+                out.update({a["asset_id"]: (a["last_seen"], a["status"]) for a in chunk})
+                page += 1
+
+        before = snapshot()
+        r = other.admin("assets/touch", {"fraction": 0.01})
+        assert r["touched"] == 15, r
+        after = snapshot()
+        changed = [k for k in before if before[k] != after[k]]
+        assert len(changed) == 15, len(changed)
+        for k in changed:
+            assert after[k][0] == r["now_ms"], (before[k], after[k])
+            assert after[k][1] == ("WARNING" if before[k][1] == "OK" else "OK"), (before[k],
+                                                                                 after[k])
+        # what a sync asks for sees them: newer than the mark
+        n = ok(other.post(cid, "assets/count", {"min_last_seen": r["now_ms"]}, acc))["count"]
+        assert n >= 15, n
+        # the same count picks the same assets (each changes status once more)
+        assert other.admin("assets/touch", {"count": 15})["touched"] == 15
+        again = snapshot()
+        assert [k for k in before if after[k][1] != again[k][1]] == changed
+        assert all(again[k][1] == ("WARNING" if after[k][1] == "OK" else "OK") for k in changed)
+        for bad in ({}, {"fraction": 2}, {"count": -1}, {"count": 1501},
+                    {"fraction": 0.1, "count": 3}, {"fraction": "0.1"}):
+            other.admin("assets/touch", bad, status=400)
+    finally:
+        other.stop()
+
+
 # ---------------------------------------------------------------- tenants
 
 @test
