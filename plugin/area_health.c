@@ -275,9 +275,7 @@ ksc_status mdr_health_export(ksc_module *m, const ksc_call *call, char **respons
     }
     const char *file_name =
         list == HEALTH_ASSETS ? "mdr-assets.csv" : "mdr-malfunctioning-assets.csv";
-    int rc = call->output->begin(call->output->ctx, "text/csv; charset=utf-8", file_name) == KSC_OK
-                 ? health_export_csv(db, &q, call->lang, call->output)
-                 : -2;
+    int rc = health_export_csv(db, &q, call->lang, call->output, file_name);
     health_query_clear(&q);
     if (rc == -1)
         return mdr_reply_store_error(m->services, call->lang, response);

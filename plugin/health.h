@@ -4,7 +4,7 @@
  *
  *   health_query.c      list requests → validated queries → SQLite (count, pages, all rows)
  *   health_rows.c       one row as JSON, localized labels, component indication
- *   health_csv.c        RFC 4180 CSV streamed through ksc_output
+ *   health_csv.c        the lists as CSV (csv_writer.h) streamed through ksc_output
  *   health_inventory.c  the copy of the host's devices (devices_foreach) and the join
  *   health_sync.c       full and incremental sync from an asset source, lease, staging
  *   health_cloud.c      the asset source over cloud_link (assets/count, assets/list)
@@ -20,6 +20,7 @@
 
 #include <json-c/json.h>
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* ---- vocabularies (index = stored integer) */
@@ -35,6 +36,15 @@ int health_state_index(const char *name); /* -1 when unknown */
 /* The malfunctioning list's presets (help: "Checking assets status …"). */
 #define HEALTH_PRESET_INSTALLED "installed_and_activated" /* Unknown … Running, Failed */
 #define HEALTH_PRESET_NO_LICENSE "license_missing"        /* No license */
+
+/* The lower-case form of UTF-8 text (ASCII, Latin-1, Greek, Cyrillic: the console's
+ * languages) into out; its length. Names are searched and sorted in this form. */
+size_t health_lower(const char *in, char *out, size_t out_size);
+
+/* 1 when a protection problem reported by the cloud is the telemetry-loss one: the cloud's
+ * "Telemetry loss detected", and other wordings of it ("Telemetry is lost"), any case. The
+ * only place the module recognises it (the asset's telemetry_loss flag). */
+int health_problem_is_telemetry_loss(const char *problem);
 
 /* Component indication: 0 none (Running: not listed), 1 yellow, 2 red. */
 int health_state_color(const char *state);
@@ -96,16 +106,11 @@ const char *health_state_title(const char *lang, const char *state);
 
 /* ---- CSV */
 
-typedef struct health_csv health_csv;
-health_csv *health_csv_new(ksc_output *out, size_t buffer_size);
-int health_csv_field(health_csv *c, const char *text); /* next field of the current record */
-int health_csv_end_record(health_csv *c);              /* CRLF */
-int health_csv_finish(health_csv *c);                  /* flushes and frees; 0 or -1 */
-void health_csv_abort(health_csv *c);                  /* frees without flushing */
-
 /* Streams the whole list (q's filters and sort, paging ignored) as CSV with localized
- * headers. 0, -1 store error, -2 output error. */
-int health_export_csv(sqlite3 *db, const health_query *q, const char *lang, ksc_output *out);
+ * headers through csv_writer.h (out->begin is called with file_name). 0, -1 store error,
+ * -2 output error. */
+int health_export_csv(sqlite3 *db, const health_query *q, const char *lang, ksc_output *out,
+                      const char *file_name);
 
 /* ---- tenants */
 

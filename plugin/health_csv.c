@@ -1,6 +1,7 @@
-/* health_csv.c — RFC 4180 CSV (CRLF records; a field with a comma, quote, CR or LF is quoted,
- * quotes doubled), UTF-8, written through the host's ksc_output in fixed-size chunks: the
- * export never holds more than one buffer of the file. */
+/* health_csv.c — the two lists as CSV with localized headers, row by row from SQLite into the
+ * module's one CSV writer (csv_writer.h: RFC 4180, the formula guard, output in blocks), so
+ * the export never holds more than one block of the file. */
+#include "csv_writer.h"
 #include "health.h"
 #include "i18n.h"
 
@@ -10,99 +11,10 @@
 #include <string.h>
 #include <time.h>
 
-struct health_csv {
-    ksc_output *out;
-    char *buf;
-    size_t len, cap;
-    int fields; /* in the current record */
-    int failed;
-};
-
-health_csv *health_csv_new(ksc_output *out, size_t buffer_size)
-{
-    health_csv *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    c->cap = buffer_size < 64 ? 64 : buffer_size;
-    c->buf = malloc(c->cap);
-    if (!c->buf) {
-        free(c);
-        return NULL;
-    }
-    c->out = out;
-    return c;
-}
-
-static int flush(health_csv *c)
-{
-    if (c->failed)
-        return -1;
-    if (c->len && c->out->write(c->out->ctx, c->buf, c->len) != KSC_OK)
-        c->failed = 1;
-    c->len = 0;
-    return c->failed ? -1 : 0;
-}
-
-static int put(health_csv *c, const char *s, size_t n)
-{
-    while (n) {
-        if (c->len == c->cap && flush(c) != 0)
-            return -1;
-        size_t k = c->cap - c->len < n ? c->cap - c->len : n;
-        memcpy(c->buf + c->len, s, k);
-        c->len += k;
-        s += k;
-        n -= k;
-    }
-    return c->failed ? -1 : 0;
-}
-
-int health_csv_field(health_csv *c, const char *text)
-{
-    if (!text)
-        text = "";
-    if (c->fields++ && put(c, ",", 1) != 0)
-        return -1;
-    if (!text[strcspn(text, ",\"\r\n")])
-        return put(c, text, strlen(text));
-    if (put(c, "\"", 1) != 0)
-        return -1;
-    for (const char *p = text; *p;) {
-        const char *q = strchr(p, '"');
-        size_t n = q ? (size_t)(q - p + 1) : strlen(p);
-        if (put(c, p, n) != 0 || (q && put(c, "\"", 1) != 0))
-            return -1;
-        p += n;
-    }
-    return put(c, "\"", 1);
-}
-
-int health_csv_end_record(health_csv *c)
-{
-    c->fields = 0;
-    return put(c, "\r\n", 2);
-}
-
-int health_csv_finish(health_csv *c)
-{
-    int rc = flush(c);
-    free(c->buf);
-    free(c);
-    return rc;
-}
-
-void health_csv_abort(health_csv *c)
-{
-    if (c) {
-        free(c->buf);
-        free(c);
-    }
-}
-
 /* ---- the lists as CSV */
 
 typedef struct export_ctx {
-    health_csv *csv;
+    mdr_csv *csv;
     const char *lang;
 } export_ctx;
 
@@ -148,23 +60,24 @@ static int asset_row(void *ctx, sqlite3_stmt *row)
         problems[0] = '\0';
     const char *yes = mdr_tr(x->lang, "health.yes"), *no = mdr_tr(x->lang, "health.no");
     int edr = sqlite3_column_int(row, 15);
-    health_csv *c = x->csv;
-    health_csv_field(c, col(row, 1));
-    health_csv_field(c, health_status_title(x->lang, status));
-    health_csv_field(c, problems);
-    health_csv_field(c, sqlite3_column_int(row, 12) ? yes : no);
-    health_csv_field(c, edr ? yes : no);
-    health_csv_field(c, last);
-    health_csv_field(c, first);
-    health_csv_field(c, col(row, 6));
-    health_csv_field(c, col(row, 2));
-    health_csv_field(c, col(row, 3));
-    health_csv_field(c, col(row, 4));
-    health_csv_field(c, col(row, 14));
-    health_csv_field(c, sqlite3_column_int(row, 10) ? yes : no);
-    health_csv_field(c, col(row, 0));
-    health_csv_field(c, col(row, 5));
-    return health_csv_end_record(c) == 0 ? 0 : 2;
+    mdr_csv *c = x->csv;
+    mdr_csv_text(c, col(row, 1));
+    mdr_csv_text(c, health_status_title(x->lang, status));
+    mdr_csv_text(c, problems);
+    mdr_csv_text(c, sqlite3_column_int(row, 12) ? yes : no);
+    mdr_csv_text(c, edr ? yes : no);
+    mdr_csv_text(c, last);
+    mdr_csv_text(c, first);
+    mdr_csv_text(c, col(row, 6));
+    mdr_csv_text(c, col(row, 2));
+    mdr_csv_text(c, col(row, 3));
+    mdr_csv_text(c, col(row, 4));
+    mdr_csv_text(c, col(row, 14));
+    mdr_csv_text(c, sqlite3_column_int(row, 10) ? yes : no);
+    mdr_csv_text(c, col(row, 0));
+    mdr_csv_text(c, col(row, 5));
+    mdr_csv_end_row(c);
+    return c->status == KSC_OK ? 0 : 2;
 }
 
 static int device_row(void *ctx, sqlite3_stmt *row)
@@ -189,21 +102,23 @@ static int device_row(void *ctx, sqlite3_stmt *row)
     }
     json_object_put(a);
     int state = sqlite3_column_int(row, 5);
-    health_csv *c = x->csv;
-    health_csv_field(c, col(row, 1));
-    health_csv_field(c, col(row, 7));
-    health_csv_field(c, state >= 0 && state < HEALTH_STATE_COUNT
-                            ? health_state_title(x->lang, health_state_names[state])
-                            : "");
-    health_csv_field(c, col(row, 3));
-    health_csv_field(c, critical);
-    health_csv_field(c, col(row, 4));
-    health_csv_field(c, col(row, 2));
-    health_csv_field(c, col(row, 0));
-    return health_csv_end_record(c) == 0 ? 0 : 2;
+    mdr_csv *c = x->csv;
+    mdr_csv_text(c, col(row, 1));
+    mdr_csv_text(c, col(row, 7));
+    mdr_csv_text(c, state >= 0 && state < HEALTH_STATE_COUNT
+                        ? health_state_title(x->lang, health_state_names[state])
+                        : "");
+    mdr_csv_text(c, col(row, 3));
+    mdr_csv_text(c, critical);
+    mdr_csv_text(c, col(row, 4));
+    mdr_csv_text(c, col(row, 2));
+    mdr_csv_text(c, col(row, 0));
+    mdr_csv_end_row(c);
+    return c->status == KSC_OK ? 0 : 2;
 }
 
-int health_export_csv(sqlite3 *db, const health_query *q, const char *lang, ksc_output *out)
+int health_export_csv(sqlite3 *db, const health_query *q, const char *lang, ksc_output *out,
+                      const char *file_name)
 {
     static const char *const asset_headers[] = {
         "health.col.host_name",   "health.col.status",
@@ -218,18 +133,21 @@ int health_export_csv(sqlite3 *db, const health_query *q, const char *lang, ksc_
         "health.col.host_name",  "health.col.epp",       "health.col.mdr_state",
         "health.col.ksc_server", "health.col.critical",  "health.col.tenant",
         "health.col.group",      "health.col.device_id", NULL};
-    health_csv *csv = health_csv_new(out, 64 * 1024);
+    mdr_csv *csv = malloc(sizeof *csv);
     if (!csv)
         return -2;
+    if (mdr_csv_begin(csv, out, file_name) != KSC_OK) {
+        free(csv);
+        return -2;
+    }
     const char *const *h = q->list == HEALTH_ASSETS ? asset_headers : device_headers;
     for (int i = 0; h[i]; i++)
-        health_csv_field(csv, mdr_tr(lang, h[i]));
-    health_csv_end_record(csv);
+        mdr_csv_text(csv, mdr_tr(lang, h[i]));
+    mdr_csv_end_row(csv);
     export_ctx x = {csv, lang};
     int rc = health_query_rows(db, q, 1, q->list == HEALTH_ASSETS ? asset_row : device_row, &x);
-    if (rc != 0) {
-        health_csv_abort(csv);
-        return rc == 2 ? -2 : -1;
-    }
-    return health_csv_finish(csv) == 0 ? 0 : -2;
+    if (rc == 0 && mdr_csv_finish(csv) != KSC_OK)
+        rc = 2;
+    free(csv);
+    return rc == 0 ? 0 : rc == 2 ? -2 : -1;
 }

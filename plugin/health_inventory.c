@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t health_lower(const char *in, char *out, size_t out_size); /* health_query.c */
-
 #define FP_KEY "health.inventory_fp"
 
 static uint64_t fnv(uint64_t h, const char *s)

@@ -43,6 +43,13 @@ int health_state_color(const char *state)
     return state && strcmp(state, "Running") == 0 ? 0 : 1; /* an unknown word: not "fine" */
 }
 
+int health_problem_is_telemetry_loss(const char *problem)
+{
+    char lc[256];
+    health_lower(problem ? problem : "", lc, sizeof lc);
+    return strstr(lc, "telemetry") && (strstr(lc, "loss") || strstr(lc, "lost"));
+}
+
 /* ---- sort columns: public name → SQL column */
 
 static const char *const asset_sorts[] = {"host_name",  "domain",   "status",     "last_seen",
@@ -166,7 +173,6 @@ static size_t put_lower(unsigned cp, char *out)
     return 4;
 }
 
-size_t health_lower(const char *in, char *out, size_t out_size);
 size_t health_lower(const char *in, char *out, size_t out_size)
 {
     const unsigned char *s = (const unsigned char *)in;

@@ -15,6 +15,7 @@
  *
  * One sync at a time across processes: a lease row in settings, taken in BEGIN IMMEDIATE. */
 #include "health.h"
+#include "json_get.h"
 #include "log.h"
 
 #include <inttypes.h>
@@ -24,8 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-size_t health_lower(const char *in, char *out, size_t out_size); /* health_query.c */
 
 #define K_LEASE "health.lease"
 #define K_LAST_GOOD "health.last_good_ms"
@@ -440,48 +439,34 @@ static void *fetch_worker(void *p)
 
 /* ---- staging */
 
-static const char *jstr(json_object *o, const char *k)
-{
-    json_object *v;
-    return json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
-               ? json_object_get_string(v)
-               : NULL;
-}
-
-static int64_t jint(json_object *o, const char *k, int *ok)
-{
-    json_object *v;
-    if (json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_int))
-        return json_object_get_int64(v);
-    *ok = 0;
-    return 0;
-}
-
 /* One asset → the stage row. -1 when the asset is malformed (the sync fails: a cloud that
  * answers garbage must not overwrite good data). */
 static int stage_asset(sqlite3_stmt *st, json_object *a, int64_t *max_last_seen)
 {
-    int ok = json_object_is_type(a, json_type_object);
-    const char *id = ok ? jstr(a, "asset_id") : NULL;
-    const char *host = ok ? jstr(a, "host_name") : NULL;
+    if (!json_object_is_type(a, json_type_object))
+        return -1;
+    const char *id = mdr_json_str(a, "asset_id", NULL);
+    const char *host = mdr_json_str(a, "host_name", NULL);
     if (!id || !*id || strlen(id) > 50 || !host)
         return -1;
-    int64_t first = jint(a, "first_seen", &ok), last = jint(a, "last_seen", &ok);
-    if (!ok)
+    /* a time that is missing or not an integer: malformed */
+    int64_t first = mdr_json_int(a, "first_seen", INT64_MIN);
+    int64_t last = mdr_json_int(a, "last_seen", INT64_MIN);
+    if (first == INT64_MIN || last == INT64_MIN)
         return -1;
-    const char *status = jstr(a, "status");
+    const char *status = mdr_json_str(a, "status", NULL);
     int si = health_status_index(status);
     if (si < 0)
         si = status && strcmp(status, "BLOCKED") == 0 ? 4 : 4; /* older docs: treat as offline */
     char host_lc[512], ksc_id[64];
     health_lower(host, host_lc, sizeof host_lc);
-    const char *kid = jstr(a, "ksc_host_id");
+    const char *kid = mdr_json_str(a, "ksc_host_id", NULL);
     snprintf(ksc_id, sizeof ksc_id, "%s", kid ? kid : "");
     for (char *c = ksc_id; *c; c++)
         if (*c >= 'A' && *c <= 'Z')
             *c = (char)(*c + 32);
-    json_object *iso, *pii, *v;
-    int isolated = json_object_object_get_ex(a, "isolation", &iso) && json_object_get_boolean(iso);
+    json_object *pii, *v;
+    int isolated = mdr_json_bool(a, "isolation", 0);
     json_object *problems = json_object_new_array();
     int loss = 0;
     if (json_object_object_get_ex(a, "protection_issues_integral", &pii) &&
@@ -495,16 +480,14 @@ static int stage_asset(sqlite3_stmt *st, json_object *a, int64_t *max_last_seen)
                 json_object *p = json_object_array_get_idx(v, i);
                 if (!json_object_is_type(p, json_type_string))
                     continue;
-                char lc[256];
-                health_lower(json_object_get_string(p), lc, sizeof lc);
-                /* "Telemetry loss detected", "Telemetry is lost", … */
-                loss |= strstr(lc, "telemetry") && (strstr(lc, "loss") || strstr(lc, "lost"));
+                loss |= health_problem_is_telemetry_loss(json_object_get_string(p));
                 json_object_array_add(problems, json_object_get(p));
             }
         }
     }
-    const char *dom = jstr(a, "domain"), *os = jstr(a, "os_version");
-    const char *prod = jstr(a, "installed_product_info"), *tenant = jstr(a, "tenant_name");
+    const char *dom = mdr_json_str(a, "domain", ""), *os = mdr_json_str(a, "os_version", "");
+    const char *prod = mdr_json_str(a, "installed_product_info", "");
+    const char *tenant = mdr_json_str(a, "tenant_name", "");
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);

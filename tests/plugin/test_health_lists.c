@@ -408,6 +408,7 @@ static void export__csv_quotes_commas_quotes_and_newlines(void)
     fx_add_asset("has,comma", "WARNING", 2 * FX_DAY, NULL);
     fx_add_asset("has \"quotes\"", "CRITICAL", 3 * FX_DAY, NULL);
     fx_add_asset("two\nlines\r\nthree", "OK", 4 * FX_DAY, NULL);
+    fx_add_asset("=HYPERLINK(\"x\")", "OK", 5 * FX_DAY, "@tenant");
     health_sync_result r;
     CU_ASSERT_EQUAL_FATAL(fx_sync(0, &r), HEALTH_SYNC_OK);
     json_object *o;
@@ -417,7 +418,7 @@ static void export__csv_quotes_commas_quotes_and_newlines(void)
                                  "{\"list\": \"assets\", \"sort\": \"last_seen:desc\"}", &o, &file,
                                  &len),
                     KSC_OK);
-    CU_ASSERT_EQUAL(i_of(o, "rows"), 4);
+    CU_ASSERT_EQUAL(i_of(o, "rows"), 5);
     char f[20][256];
     CU_ASSERT_EQUAL(csv_record(file, 0, f, 20), 15);
     CU_ASSERT_STRING_EQUAL(f[0], "Asset name");
@@ -431,7 +432,11 @@ static void export__csv_quotes_commas_quotes_and_newlines(void)
     CU_ASSERT_STRING_EQUAL(f[0], "has \"quotes\"");
     CU_ASSERT_EQUAL(csv_record(file, 4, f, 20), 15);
     CU_ASSERT_STRING_EQUAL(f[0], "two\nlines\r\nthree");
-    CU_ASSERT_EQUAL(csv_record(file, 5, f, 20), -1); /* four records, no more */
+    /* cells a spreadsheet would run as a formula stay text (csv_writer.h's guard) */
+    CU_ASSERT_EQUAL(csv_record(file, 5, f, 20), 15);
+    CU_ASSERT_STRING_EQUAL(f[0], "'=HYPERLINK(\"x\")");
+    CU_ASSERT_STRING_EQUAL(f[7], "'@tenant");
+    CU_ASSERT_EQUAL(csv_record(file, 6, f, 20), -1); /* five records, no more */
     CU_ASSERT_TRUE(len > 2 && strcmp(file + len - 2, "\r\n") == 0);
     free(file);
     json_object_put(o);
