@@ -122,18 +122,21 @@ int health_visible_tenants(ksc_module *m, sqlite3 *db, const char *user, char **
 
 typedef struct health_inventory_result {
     int changed;     /* 1 when the copy differs from the previous one */
+    int first_copy;  /* 1 when the copy was empty: every row written (has_asset included) */
     int64_t devices; /* devices in the inventory */
 } health_inventory_result;
 
 /* Copies the host's devices into health_devices when they changed since the last copy
  * (a fingerprint of the whole inventory decides), inside the caller's transaction on `db`.
+ * A row written gets has_asset from health_assets and the sync's temp.health_stage.
  * 0 or -1 (store or host error, err filled). */
 int health_inventory_refresh(ksc_module *m, sqlite3 *db, health_inventory_result *res, char *err,
                              size_t err_size);
 
-/* Recomputes the join (assets' device columns, devices' has_asset) and the summary table;
- * inside the caller's transaction. 0 or -1. */
-int health_join_and_summarize(sqlite3 *db);
+/* The join, inside the caller's transaction: asset_devices = the assets' device columns
+ * (name, server, EDR Agent) from the inventory copy; device_assets = the devices' has_asset
+ * from the assets; then the summary table, always. 0 or -1. */
+int health_join_and_summarize(sqlite3 *db, int asset_devices, int device_assets);
 
 /* ---- sync */
 

@@ -134,9 +134,11 @@ static int write_device(void *ctx, const ksc_device *d)
     sqlite3_bind_int(st, 12, edr);
     sqlite3_bind_int64(st, 13, (int64_t)device_hash(d));
     json_object_put(critical);
-    sqlite3_reset(w->seen);
-    sqlite3_bind_text(w->seen, 1, id, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) != SQLITE_DONE || sqlite3_step(w->seen) != SQLITE_DONE) {
+    if (w->seen) {
+        sqlite3_reset(w->seen);
+        sqlite3_bind_text(w->seen, 1, id, -1, SQLITE_TRANSIENT);
+    }
+    if (sqlite3_step(st) != SQLITE_DONE || (w->seen && sqlite3_step(w->seen) != SQLITE_DONE)) {
         w->failed = 1;
         return 1;
     }
@@ -173,23 +175,34 @@ int health_inventory_refresh(ksc_module *m, sqlite3 *db, health_inventory_result
         return 0;
 
     res->changed = 1;
+    /* the first copy: nothing to delete afterwards, so no need to note what was seen */
+    sqlite3_stmt *any = NULL;
+    int first = sqlite3_prepare_v2(db, "SELECT NOT EXISTS (SELECT 1 FROM health_devices)", -1, &any,
+                                   NULL) == SQLITE_OK &&
+                sqlite3_step(any) == SQLITE_ROW && sqlite3_column_int(any, 0);
+    sqlite3_finalize(any);
+    res->first_copy = first;
     write_ctx w = {NULL, NULL, 0};
     const char *sql =
         "INSERT INTO health_devices (device_id, name, name_lc, grp, server, tenant, mdr_state, "
-        "self_defense, epp, critical, severity, edr_agent, row_hash) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+        "self_defense, epp, critical, severity, edr_agent, row_hash, has_asset) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        /* whether some asset reports it, as the store will hold them after this sync */
+        "EXISTS (SELECT 1 FROM temp.health_stage WHERE ksc_host_id = ?1) OR "
+        "EXISTS (SELECT 1 FROM health_assets WHERE ksc_host_id = ?1)) "
         "ON CONFLICT (device_id) DO UPDATE SET name = excluded.name, name_lc = excluded.name_lc, "
         "grp = excluded.grp, server = excluded.server, tenant = excluded.tenant, "
         "mdr_state = excluded.mdr_state, self_defense = excluded.self_defense, "
         "epp = excluded.epp, critical = excluded.critical, severity = excluded.severity, "
-        "edr_agent = excluded.edr_agent, row_hash = excluded.row_hash "
+        "edr_agent = excluded.edr_agent, row_hash = excluded.row_hash, "
+        "has_asset = excluded.has_asset "
         "WHERE row_hash != excluded.row_hash";
     if (exec(db, "CREATE TEMP TABLE IF NOT EXISTS health_seen (id TEXT PRIMARY KEY) "
                  "WITHOUT ROWID") != 0 ||
         exec(db, "DELETE FROM temp.health_seen") != 0 ||
         sqlite3_prepare_v2(db, sql, -1, &w.upsert, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.health_seen (id) VALUES (?1)", -1,
-                           &w.seen, NULL) != SQLITE_OK) {
+        (!first && sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.health_seen (id) VALUES (?1)",
+                                      -1, &w.seen, NULL) != SQLITE_OK)) {
         snprintf(err, err_size, "store: %s", sqlite3_errmsg(db));
         sqlite3_finalize(w.upsert);
         return -1;
@@ -204,8 +217,8 @@ int health_inventory_refresh(ksc_module *m, sqlite3 *db, health_inventory_result
             snprintf(err, err_size, "the console's device inventory could not be read");
         return -1;
     }
-    if (exec(db, "DELETE FROM health_devices WHERE device_id NOT IN "
-                 "(SELECT id FROM temp.health_seen)") != 0 ||
+    if ((!first && exec(db, "DELETE FROM health_devices WHERE device_id NOT IN "
+                            "(SELECT id FROM temp.health_seen)") != 0) ||
         exec(db, "DELETE FROM temp.health_seen") != 0 ||
         mdr_setting_set(db, FP_KEY, fp_text) != 0) {
         snprintf(err, err_size, "store: %s", sqlite3_errmsg(db));
@@ -214,10 +227,11 @@ int health_inventory_refresh(ksc_module *m, sqlite3 *db, health_inventory_result
     return 0;
 }
 
-int health_join_and_summarize(sqlite3 *db)
+int health_join_and_summarize(sqlite3 *db, int asset_devices, int device_assets)
 {
-    static const char *const steps[] = {
-        /* assets ← their device (name, server, EDR Agent configuration) */
+    static const char *const join_devices[] = {
+        /* assets ← their device (name, server, EDR Agent configuration); rows that already
+         * agree are not rewritten */
         "UPDATE health_assets SET device_name = d.name, ksc_server = d.server, "
         "edr_agent = d.edr_agent FROM health_devices d WHERE d.device_id = "
         "health_assets.ksc_host_id "
@@ -226,19 +240,27 @@ int health_join_and_summarize(sqlite3 *db)
         "UPDATE health_assets SET device_name = '', ksc_server = '', edr_agent = 0 "
         "WHERE ksc_server != '' AND NOT EXISTS (SELECT 1 FROM health_devices d "
         "WHERE d.device_id = health_assets.ksc_host_id)",
-        /* devices ← whether some asset reports them (else: malfunctioning) */
-        "UPDATE health_devices SET has_asset = 1 WHERE has_asset = 0 AND device_id IN "
-        "(SELECT ksc_host_id FROM health_assets)",
-        "UPDATE health_devices SET has_asset = 0 WHERE has_asset = 1 AND device_id NOT IN "
-        "(SELECT ksc_host_id FROM health_assets)",
+        NULL};
+    static const char *const join_assets[] = {
+        /* devices ← whether some asset reports them (else: malfunctioning), one pass */
+        "UPDATE health_devices SET has_asset = NOT has_asset WHERE has_asset IS NOT "
+        "(device_id IN (SELECT ksc_host_id FROM health_assets))",
+        NULL};
+    static const char *const summary[] = {
         "DELETE FROM health_summary",
         "INSERT INTO health_summary (tenant, kind, status, n) SELECT tenant, 0, status, count(*) "
         "FROM health_assets GROUP BY tenant, status",
         "INSERT INTO health_summary (tenant, kind, status, n) SELECT tenant, 1, 0, count(*) "
         "FROM health_devices WHERE has_asset = 0 GROUP BY tenant",
         NULL};
-    for (int i = 0; steps[i]; i++)
-        if (exec(db, steps[i]) != 0)
+    for (int i = 0; asset_devices && join_devices[i]; i++)
+        if (exec(db, join_devices[i]) != 0)
+            return -1;
+    for (int i = 0; device_assets && join_assets[i]; i++)
+        if (exec(db, join_assets[i]) != 0)
+            return -1;
+    for (int i = 0; summary[i]; i++)
+        if (exec(db, summary[i]) != 0)
             return -1;
     return 0;
 }

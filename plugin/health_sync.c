@@ -3,7 +3,7 @@
  * Full sync: the public API caps every query at 10,000 results, so the first_seen range is
  * split (with assets/count) into windows of at most that many; each window is paged with the
  * stable sort first_seen:asc, several pages in flight (HEALTH_FETCH_THREADS workers), a
- * failed page retried. Pages land in health_assets_stage; one short transaction then applies
+ * failed page retried. Pages land in a TEMP table (temp.health_stage); one transaction then applies
  * the stage (upsert of what differs, delete of what vanished), refreshes the inventory copy
  * and the join. Any failure before that commit leaves the stored view as it was.
  *
@@ -324,15 +324,30 @@ static mdr_cloud_status plan_windows(sync_run *r, const json_object *base, windo
     return st;
 }
 
-/* ---- fetching pages: workers fetch, the calling thread stages (its own connection) */
+/* ---- fetching pages: workers fetch and convert, the calling thread stages (its connection) */
 
 typedef struct page_job {
     size_t window;
     int64_t page;
 } page_job;
 
+/* One asset as its stage row, converted by the worker that fetched it (so parsing and
+ * converting run on other cores while the calling thread writes). Strings point into the
+ * page's JSON, kept until the page is staged, or into the row. */
+typedef struct stage_row {
+    const char *id, *host, *domain, *os, *product, *tenant;
+    char *problems; /* JSON array text (malloc'd); NULL = none */
+    int64_t first, last;
+    int status, isolated, loss;
+    char host_lc[512], ksc_id[64];
+} stage_row;
+
 typedef struct page_done {
     json_object *assets;
+    stage_row *rows;
+    size_t n;
+    int bad; /* a malformed asset: the sync fails (a cloud answering garbage must not
+              * overwrite good data) */
     struct page_done *next;
 } page_done;
 
@@ -353,7 +368,7 @@ typedef struct fetch_state {
     pthread_cond_t changed;
 } fetch_state;
 
-#define DONE_MAX 8 /* pages parsed but not yet staged: bounds memory */
+#define DONE_MAX 8 /* pages converted but not yet staged: bounds memory */
 
 static int job_push(fetch_state *f, size_t win, int64_t page)
 {
@@ -369,6 +384,94 @@ static int job_push(fetch_state *f, size_t win, int64_t page)
     if (page > f->last_page[win])
         f->last_page[win] = page;
     return 0;
+}
+
+/* One asset → its stage row; -1 when it is malformed. */
+static int convert_asset(json_object *a, stage_row *r)
+{
+    if (!json_object_is_type(a, json_type_object))
+        return -1;
+    r->id = mdr_json_str(a, "asset_id", NULL);
+    r->host = mdr_json_str(a, "host_name", NULL);
+    if (!r->id || !*r->id || strlen(r->id) > 50 || !r->host)
+        return -1;
+    /* a time that is missing or not an integer: malformed */
+    r->first = mdr_json_int(a, "first_seen", INT64_MIN);
+    r->last = mdr_json_int(a, "last_seen", INT64_MIN);
+    if (r->first == INT64_MIN || r->last == INT64_MIN)
+        return -1;
+    r->status = health_status_index(mdr_json_str(a, "status", NULL));
+    if (r->status < 0)
+        r->status = 4; /* BLOCKED of older docs, or unknown: shown as offline */
+    health_lower(r->host, r->host_lc, sizeof r->host_lc);
+    snprintf(r->ksc_id, sizeof r->ksc_id, "%s", mdr_json_str(a, "ksc_host_id", ""));
+    for (char *c = r->ksc_id; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c + 32);
+    r->isolated = mdr_json_bool(a, "isolation", 0);
+    r->domain = mdr_json_str(a, "domain", "");
+    r->os = mdr_json_str(a, "os_version", "");
+    r->product = mdr_json_str(a, "installed_product_info", "");
+    r->tenant = mdr_json_str(a, "tenant_name", "");
+    r->problems = NULL;
+    r->loss = 0;
+    json_object *pii, *v, *problems = NULL;
+    if (json_object_object_get_ex(a, "protection_issues_integral", &pii) &&
+        json_object_is_type(pii, json_type_object)) {
+        static const char *const lists[] = {"reasons", "additional_problems", NULL};
+        for (int l = 0; lists[l]; l++) {
+            if (!json_object_object_get_ex(pii, lists[l], &v) ||
+                !json_object_is_type(v, json_type_array))
+                continue;
+            for (size_t i = 0; i < json_object_array_length(v); i++) {
+                json_object *p = json_object_array_get_idx(v, i);
+                if (!json_object_is_type(p, json_type_string))
+                    continue;
+                r->loss |= health_problem_is_telemetry_loss(json_object_get_string(p));
+                if (!problems)
+                    problems = json_object_new_array();
+                json_object_array_add(problems, json_object_get(p));
+            }
+        }
+    }
+    if (problems) {
+        r->problems = strdup(json_object_to_json_string_ext(problems, JSON_C_TO_STRING_PLAIN));
+        json_object_put(problems);
+        if (!r->problems)
+            return -1;
+    }
+    return 0;
+}
+
+static void page_free(page_done *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->rows[i].problems);
+    free(d->rows);
+    json_object_put(d->assets);
+    free(d);
+}
+
+/* The page's assets as stage rows; NULL only when out of memory. */
+static page_done *page_convert(json_object *arr)
+{
+    page_done *d = calloc(1, sizeof *d);
+    size_t n = json_object_array_length(arr);
+    if (d)
+        d->rows = calloc(n ? n : 1, sizeof *d->rows);
+    if (!d || !d->rows) {
+        free(d);
+        json_object_put(arr);
+        return NULL;
+    }
+    d->assets = arr;
+    for (; d->n < n; d->n++)
+        if (convert_asset(json_object_array_get_idx(arr, d->n), &d->rows[d->n]) != 0) {
+            free(d->rows[d->n].problems);
+            d->bad = 1;
+            break;
+        }
+    return d;
 }
 
 static void *fetch_worker(void *p)
@@ -398,6 +501,19 @@ static void *fetch_worker(void *p)
         mdr_cloud_error e;
         mdr_cloud_status st = list_with(r, req, &arr, &e);
         json_object_put(req);
+        size_t n = st == MDR_CLOUD_OK ? json_object_array_length(arr) : 0;
+        page_done *d = NULL;
+        if (n) {
+            d = page_convert(arr); /* outside the lock: the workers convert in parallel */
+            if (!d) {
+                st = MDR_CLOUD_ERR_INTERNAL;
+                memset(&e, 0, sizeof e);
+                e.status = st;
+                snprintf(e.detail, sizeof e.detail, "out of memory");
+            }
+        } else {
+            json_object_put(arr);
+        }
 
         pthread_mutex_lock(&r->lock);
         f->active--;
@@ -410,25 +526,21 @@ static void *fetch_worker(void *p)
             pthread_cond_broadcast(&f->changed);
             break;
         }
-        size_t n = json_object_array_length(arr);
         /* A full last page: assets arrived since the count; read on (within the cap). */
         if (n == HEALTH_FETCH_PAGE_SIZE && job.page == f->last_page[job.window] &&
             job.page * HEALTH_FETCH_PAGE_SIZE < HEALTH_RESULT_CAP)
             job_push(f, job.window, job.page + 1);
         while (!f->stop && !f->failed && f->done_n >= DONE_MAX)
             pthread_cond_wait(&f->changed, &r->lock);
-        page_done *d = n ? malloc(sizeof *d) : NULL;
-        if (d) {
-            d->assets = arr;
-            d->next = NULL;
+        if (d && (f->stop || f->failed)) {
+            page_free(d);
+        } else if (d) {
             if (f->done_tail)
                 f->done_tail->next = d;
             else
                 f->done_head = d;
             f->done_tail = d;
             f->done_n++;
-        } else {
-            json_object_put(arr);
         }
         pthread_cond_broadcast(&f->changed);
     }
@@ -437,103 +549,86 @@ static void *fetch_worker(void *p)
     return NULL;
 }
 
-/* ---- staging */
+/* ---- staging: a TEMP table of this connection (never journaled into the store, gone with
+ * the connection), written in statements of STAGE_ROWS rows */
 
-/* One asset → the stage row. -1 when the asset is malformed (the sync fails: a cloud that
- * answers garbage must not overwrite good data). */
-static int stage_asset(sqlite3_stmt *st, json_object *a, int64_t *max_last_seen)
+#define STAGE_COLUMNS 14
+#define STAGE_ROWS 50
+
+static int stage_create(sqlite3 *db)
 {
-    if (!json_object_is_type(a, json_type_object))
-        return -1;
-    const char *id = mdr_json_str(a, "asset_id", NULL);
-    const char *host = mdr_json_str(a, "host_name", NULL);
-    if (!id || !*id || strlen(id) > 50 || !host)
-        return -1;
-    /* a time that is missing or not an integer: malformed */
-    int64_t first = mdr_json_int(a, "first_seen", INT64_MIN);
-    int64_t last = mdr_json_int(a, "last_seen", INT64_MIN);
-    if (first == INT64_MIN || last == INT64_MIN)
-        return -1;
-    const char *status = mdr_json_str(a, "status", NULL);
-    int si = health_status_index(status);
-    if (si < 0)
-        si = status && strcmp(status, "BLOCKED") == 0 ? 4 : 4; /* older docs: treat as offline */
-    char host_lc[512], ksc_id[64];
-    health_lower(host, host_lc, sizeof host_lc);
-    const char *kid = mdr_json_str(a, "ksc_host_id", NULL);
-    snprintf(ksc_id, sizeof ksc_id, "%s", kid ? kid : "");
-    for (char *c = ksc_id; *c; c++)
-        if (*c >= 'A' && *c <= 'Z')
-            *c = (char)(*c + 32);
-    json_object *pii, *v;
-    int isolated = mdr_json_bool(a, "isolation", 0);
-    json_object *problems = json_object_new_array();
-    int loss = 0;
-    if (json_object_object_get_ex(a, "protection_issues_integral", &pii) &&
-        json_object_is_type(pii, json_type_object)) {
-        static const char *const lists[] = {"reasons", "additional_problems", NULL};
-        for (int l = 0; lists[l]; l++) {
-            if (!json_object_object_get_ex(pii, lists[l], &v) ||
-                !json_object_is_type(v, json_type_array))
-                continue;
-            for (size_t i = 0; i < json_object_array_length(v); i++) {
-                json_object *p = json_object_array_get_idx(v, i);
-                if (!json_object_is_type(p, json_type_string))
-                    continue;
-                loss |= health_problem_is_telemetry_loss(json_object_get_string(p));
-                json_object_array_add(problems, json_object_get(p));
-            }
-        }
-    }
-    const char *dom = mdr_json_str(a, "domain", ""), *os = mdr_json_str(a, "os_version", "");
-    const char *prod = mdr_json_str(a, "installed_product_info", "");
-    const char *tenant = mdr_json_str(a, "tenant_name", "");
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, host_lc, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, dom ? dom : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, os ? os : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, prod ? prod : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, ksc_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, tenant ? tenant : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 9, si);
-    sqlite3_bind_int64(st, 10, first);
-    sqlite3_bind_int64(st, 11, last);
-    sqlite3_bind_int(st, 12, isolated);
-    sqlite3_bind_text(st, 13, json_object_to_json_string_ext(problems, JSON_C_TO_STRING_PLAIN), -1,
-                      SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 14, loss);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -2;
-    json_object_put(problems);
-    if (last > *max_last_seen)
-        *max_last_seen = last;
-    return rc;
+    return sqlite3_exec(db,
+                        "CREATE TEMP TABLE IF NOT EXISTS health_stage ("
+                        "asset_id TEXT PRIMARY KEY NOT NULL, host_name TEXT NOT NULL, "
+                        "host_lc TEXT NOT NULL, domain TEXT NOT NULL, os_version TEXT NOT NULL, "
+                        "product TEXT NOT NULL, ksc_host_id TEXT NOT NULL, tenant TEXT NOT NULL, "
+                        "status INTEGER NOT NULL, first_seen INTEGER NOT NULL, "
+                        "last_seen INTEGER NOT NULL, isolated INTEGER NOT NULL, "
+                        "problems TEXT NOT NULL, telemetry_loss INTEGER NOT NULL) WITHOUT ROWID; "
+                        "DELETE FROM temp.health_stage",
+                        NULL, NULL, NULL) == SQLITE_OK
+               ? 0
+               : -1;
 }
 
-typedef struct stage_batch {
-    sqlite3_stmt *insert;
-    json_object *assets;
-    int64_t *max_last_seen;
-    int64_t staged;
-    int bad;
-} stage_batch;
-
-static int stage_page(sqlite3 *db, void *p)
+static void stage_drop(sqlite3 *db)
 {
-    (void)db;
-    stage_batch *b = p;
-    size_t n = json_object_array_length(b->assets);
-    for (size_t i = 0; i < n; i++) {
-        int rc = stage_asset(b->insert, json_object_array_get_idx(b->assets, i), b->max_last_seen);
-        if (rc == -1) {
-            b->bad = 1;
-            return 1;
-        }
-        if (rc != 0)
+    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.health_stage", NULL, NULL, NULL);
+}
+
+/* INSERT OR REPLACE of `rows` rows (an asset read twice keeps its last version). */
+static sqlite3_stmt *stage_statement(sqlite3 *db, int rows)
+{
+    char sql[STAGE_ROWS * 64 + 256];
+    size_t n =
+        (size_t)snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO temp.health_stage VALUES ");
+    for (int r = 0; r < rows; r++)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                              r ? "," : "");
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    return st;
+}
+
+static void stage_bind(sqlite3_stmt *st, int at, const stage_row *r)
+{
+    sqlite3_bind_text(st, at + 1, r->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, at + 2, r->host, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, at + 3, r->host_lc, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, at + 4, r->domain, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, at + 5, r->os, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, at + 6, r->product, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, at + 7, r->ksc_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, at + 8, r->tenant, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, at + 9, r->status);
+    sqlite3_bind_int64(st, at + 10, r->first);
+    sqlite3_bind_int64(st, at + 11, r->last);
+    sqlite3_bind_int(st, at + 12, r->isolated);
+    sqlite3_bind_text(st, at + 13, r->problems ? r->problems : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, at + 14, r->loss);
+}
+
+/* Writes a page's rows; 0 or -1 (store error). */
+static int stage_page(sqlite3_stmt *one, sqlite3_stmt *many, const page_done *d,
+                      int64_t *max_last_seen)
+{
+    size_t i = 0;
+    for (; many && i + STAGE_ROWS <= d->n; i += STAGE_ROWS) {
+        sqlite3_reset(many);
+        for (int k = 0; k < STAGE_ROWS; k++)
+            stage_bind(many, k * STAGE_COLUMNS, &d->rows[i + (size_t)k]);
+        if (sqlite3_step(many) != SQLITE_DONE)
             return -1;
-        b->staged++;
     }
+    for (; i < d->n; i++) {
+        sqlite3_reset(one);
+        stage_bind(one, 0, &d->rows[i]);
+        if (sqlite3_step(one) != SQLITE_DONE)
+            return -1;
+    }
+    for (i = 0; i < d->n; i++)
+        if (d->rows[i].last > *max_last_seen)
+            *max_last_seen = d->rows[i].last;
     return 0;
 }
 
@@ -558,14 +653,12 @@ static mdr_cloud_status fetch_all(sync_run *r, sqlite3 *db, const json_object *b
     }
     if (!f.last_page)
         result = MDR_CLOUD_ERR_INTERNAL;
-    sqlite3_stmt *insert = NULL;
+    /* one transaction over the whole stage: it only writes the TEMP table, so it takes no
+     * lock on the store */
+    sqlite3_stmt *one = NULL, *many = NULL;
     if (result == MDR_CLOUD_OK &&
-        sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO health_assets_stage (asset_id, host_name, "
-                           "host_lc, domain, os_version, product, ksc_host_id, tenant, status, "
-                           "first_seen, last_seen, isolated, problems, telemetry_loss) VALUES "
-                           "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                           -1, &insert, NULL) != SQLITE_OK)
+        (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+         !(one = stage_statement(db, 1)) || !(many = stage_statement(db, STAGE_ROWS))))
         result = MDR_CLOUD_ERR_STORE;
     pthread_t threads[HEALTH_FETCH_THREADS];
     int started = 0;
@@ -575,7 +668,7 @@ static mdr_cloud_status fetch_all(sync_run *r, sqlite3 *db, const json_object *b
     if (result == MDR_CLOUD_OK && started == 0)
         result = MDR_CLOUD_ERR_INTERNAL;
 
-    /* stage pages as they come, one transaction per page */
+    /* stage pages as they come */
     pthread_mutex_lock(&r->lock);
     while (result == MDR_CLOUD_OK) {
         while (!f.done_head && !f.failed && (f.job_next < f.job_n || f.active > 0))
@@ -591,15 +684,14 @@ static mdr_cloud_status fetch_all(sync_run *r, sqlite3 *db, const json_object *b
         f.done_n--;
         pthread_cond_broadcast(&f.changed);
         pthread_mutex_unlock(&r->lock);
-        stage_batch b = {insert, d->assets, max_last_seen, 0, 0};
-        int rc = mdr_store_tx(r->m->store, stage_page, &b);
-        json_object_put(d->assets);
-        free(d);
-        *staged += b.staged;
+        int rc = d->bad ? 1 : stage_page(one, many, d, max_last_seen);
+        if (rc == 0)
+            *staged += (int64_t)d->n;
+        page_free(d);
         pthread_mutex_lock(&r->lock);
         if (rc != 0) {
-            result = b.bad ? MDR_CLOUD_ERR_BAD_RESPONSE : MDR_CLOUD_ERR_STORE;
-            if (b.bad) {
+            result = rc == 1 ? MDR_CLOUD_ERR_BAD_RESPONSE : MDR_CLOUD_ERR_STORE;
+            if (rc == 1) {
                 memset(e, 0, sizeof *e);
                 e->status = result;
                 snprintf(e->detail, sizeof e->detail, "assets/list returned a malformed asset");
@@ -618,10 +710,15 @@ static mdr_cloud_status fetch_all(sync_run *r, sqlite3 *db, const json_object *b
     while (f.done_head) {
         page_done *d = f.done_head;
         f.done_head = d->next;
-        json_object_put(d->assets);
-        free(d);
+        page_free(d);
     }
-    sqlite3_finalize(insert);
+    sqlite3_finalize(one);
+    sqlite3_finalize(many);
+    if (sqlite3_get_autocommit(db) == 0 &&
+        sqlite3_exec(db, result == MDR_CLOUD_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) !=
+            SQLITE_OK &&
+        result == MDR_CLOUD_OK)
+        result = MDR_CLOUD_ERR_STORE;
     json_object_put(f.fields);
     free(f.jobs);
     free(f.last_page);
@@ -630,6 +727,71 @@ static mdr_cloud_status fetch_all(sync_run *r, sqlite3 *db, const json_object *b
 }
 
 /* ---- apply */
+
+/* A table's own indexes (not its UNIQUE constraints'), dropped for a bulk change and built
+ * again from their SQL: writing the table once and sorting each index once is several
+ * times faster than updating eleven b-trees row by row. Inside the apply transaction, so a
+ * failure rolls the drop back with everything else. */
+#define SAVED_MAX 32
+typedef struct saved_indexes {
+    char *sql[SAVED_MAX];
+    int n;
+} saved_indexes;
+
+static void indexes_forget(saved_indexes *s)
+{
+    for (int i = 0; i < s->n; i++)
+        free(s->sql[i]);
+    s->n = 0;
+}
+
+static int indexes_drop(sqlite3 *db, const char *table, const char *keep, saved_indexes *s)
+{
+    sqlite3_stmt *st;
+    char *names[SAVED_MAX];
+    int n = 0, rc, failed = 0;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                           "tbl_name = ?1 AND sql IS NOT NULL AND name IS NOT ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, keep, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < SAVED_MAX && s->n < SAVED_MAX) {
+        names[n] = strdup((const char *)sqlite3_column_text(st, 0));
+        s->sql[s->n] = strdup((const char *)sqlite3_column_text(st, 1));
+        failed |= !names[n] || !s->sql[s->n];
+        n++;
+        s->n++;
+    }
+    sqlite3_finalize(st);
+    failed |= rc != SQLITE_DONE;
+    for (int i = 0; i < n; i++) {
+        char *drop = names[i] ? sqlite3_mprintf("DROP INDEX \"%w\"", names[i]) : NULL;
+        failed |= !drop || sqlite3_exec(db, drop, NULL, NULL, NULL) != SQLITE_OK;
+        sqlite3_free(drop);
+        free(names[i]);
+    }
+    return failed ? -1 : 0;
+}
+
+static int indexes_restore(sqlite3 *db, saved_indexes *s)
+{
+    int failed = 0;
+    for (int i = 0; i < s->n && !failed; i++)
+        failed = sqlite3_exec(db, s->sql[i], NULL, NULL, NULL) != SQLITE_OK;
+    indexes_forget(s);
+    return failed ? -1 : 0;
+}
+
+/* The stage rows that are new or differ from the stored asset. */
+#define STAGE_DIFFERS                                                                              \
+    "a.host_name IS NOT s.host_name OR a.domain IS NOT s.domain OR "                               \
+    "a.os_version IS NOT s.os_version OR a.product IS NOT s.product OR "                           \
+    "a.ksc_host_id IS NOT s.ksc_host_id OR a.tenant IS NOT s.tenant OR a.status IS NOT s.status "  \
+    "OR a.first_seen IS NOT s.first_seen OR a.last_seen IS NOT s.last_seen OR "                    \
+    "a.isolated IS NOT s.isolated OR a.problems IS NOT s.problems OR "                             \
+    "a.telemetry_loss IS NOT s.telemetry_loss"
 
 typedef struct apply_ctx {
     ksc_module *m;
@@ -643,60 +805,84 @@ typedef struct apply_ctx {
 static int apply_stage(sqlite3 *db, void *p)
 {
     apply_ctx *a = p;
+    saved_indexes asset_ix = {.n = 0}, device_ix = {.n = 0};
+    int64_t stored = scalar(db, "SELECT count(*) FROM health_assets");
+    int64_t changing = scalar(db, "SELECT count(*) FROM temp.health_stage s LEFT JOIN "
+                                  "health_assets a ON a.asset_id = s.asset_id WHERE a.id IS NULL "
+                                  "OR " STAGE_DIFFERS);
+    int rc = -1;
+    /* a first load, or most rows change (a daily reconcile: every last_seen moved); the
+     * ksc_host_id index stays: the inventory copy looks assets up by it */
+    if (changing > 1000 && changing * 4 > stored &&
+        indexes_drop(db, "health_assets", "health_assets_ksc_host", &asset_ix) != 0)
+        goto out;
     if (a->full) {
         if (sqlite3_exec(db,
                          "DELETE FROM health_assets WHERE asset_id NOT IN "
-                         "(SELECT asset_id FROM health_assets_stage)",
+                         "(SELECT asset_id FROM temp.health_stage)",
                          NULL, NULL, NULL) != SQLITE_OK)
-            return -1;
+            goto out;
         a->res->removed = sqlite3_changes(db);
     }
+    /* the inventory first, so that the assets written below take their device's columns */
+    if (scalar(db, "SELECT count(*) FROM health_devices") == 0 &&
+        indexes_drop(db, "health_devices", NULL, &device_ix) != 0)
+        goto out; /* the first copy: 110,000 rows into an unindexed table */
+    /* the inventory copy asks whether some asset reports a device: indexed once the stage
+     * is complete (one sort, instead of a second b-tree updated while staging) */
+    if (sqlite3_exec(db,
+                     "CREATE INDEX IF NOT EXISTS temp.health_stage_host ON health_stage "
+                     "(ksc_host_id)",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        goto out;
+    health_inventory_result inv;
+    if (health_inventory_refresh(a->m, db, &inv, a->err, sizeof a->err) != 0) {
+        a->host_failed = strncmp(a->err, "store:", 6) != 0;
+        rc = a->host_failed ? 1 : -1;
+        goto out;
+    }
+    a->res->devices = inv.devices;
     static const char *const upsert =
         "INSERT INTO health_assets (asset_id, host_name, host_lc, domain, os_version, product, "
-        "ksc_host_id, tenant, status, first_seen, last_seen, isolated, problems, telemetry_loss) "
-        "SELECT asset_id, host_name, host_lc, domain, os_version, product, ksc_host_id, tenant, "
-        "status, first_seen, last_seen, isolated, problems, telemetry_loss "
-        "FROM health_assets_stage WHERE true ON CONFLICT (asset_id) DO UPDATE SET "
+        "ksc_host_id, tenant, status, first_seen, last_seen, isolated, problems, telemetry_loss, "
+        "device_name, ksc_server, edr_agent) "
+        "SELECT s.*, coalesce(d.name, ''), coalesce(d.server, ''), coalesce(d.edr_agent, 0) "
+        "FROM temp.health_stage s LEFT JOIN health_assets a ON a.asset_id = s.asset_id "
+        "LEFT JOIN health_devices d ON d.device_id = s.ksc_host_id "
+        "WHERE a.id IS NULL OR " STAGE_DIFFERS " "
+        "ON CONFLICT (asset_id) DO UPDATE SET "
         "host_name = excluded.host_name, host_lc = excluded.host_lc, domain = excluded.domain, "
         "os_version = excluded.os_version, product = excluded.product, "
         "ksc_host_id = excluded.ksc_host_id, tenant = excluded.tenant, status = excluded.status, "
         "first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
         "isolated = excluded.isolated, problems = excluded.problems, "
-        "telemetry_loss = excluded.telemetry_loss WHERE host_name IS NOT excluded.host_name OR "
-        "domain IS NOT excluded.domain OR os_version IS NOT excluded.os_version OR "
-        "product IS NOT excluded.product OR ksc_host_id IS NOT excluded.ksc_host_id OR "
-        "tenant IS NOT excluded.tenant OR status IS NOT excluded.status OR "
-        "first_seen IS NOT excluded.first_seen OR last_seen IS NOT excluded.last_seen OR "
-        "isolated IS NOT excluded.isolated OR problems IS NOT excluded.problems OR "
-        "telemetry_loss IS NOT excluded.telemetry_loss";
-    if (sqlite3_exec(db, upsert, NULL, NULL, NULL) != SQLITE_OK)
-        return -1;
-    a->res->changed = sqlite3_changes(db);
-    health_inventory_result inv;
-    if (health_inventory_refresh(a->m, db, &inv, a->err, sizeof a->err) != 0) {
-        a->host_failed = strncmp(a->err, "store:", 6) != 0;
-        return a->host_failed ? 1 : -1;
-    }
-    a->res->devices = inv.devices;
-    if ((a->res->changed || a->res->removed || inv.changed ||
+        "telemetry_loss = excluded.telemetry_loss, device_name = excluded.device_name, "
+        "ksc_server = excluded.ksc_server, edr_agent = excluded.edr_agent";
+    if (changing && sqlite3_exec(db, upsert, NULL, NULL, NULL) != SQLITE_OK)
+        goto out;
+    a->res->changed = changing;
+    /* What the writes above left to do: assets not rewritten follow a changed inventory;
+     * devices not rewritten (or rewritten before the assets changed) follow the assets. A
+     * first load of both wrote every row right already. */
+    int first_load = inv.first_copy && stored == 0;
+    int asset_devices = inv.changed && stored > 0;
+    int device_assets = (changing || a->res->removed) && !first_load;
+    if ((changing || a->res->removed || inv.changed ||
          scalar(db, "SELECT count(*) FROM health_summary") == 0) &&
-        health_join_and_summarize(db) != 0)
-        return -1;
-    if (sqlite3_exec(db, "DELETE FROM health_assets_stage", NULL, NULL, NULL) != SQLITE_OK)
-        return -1;
+        health_join_and_summarize(db, asset_devices, device_assets) != 0)
+        goto out;
+    if (indexes_restore(db, &device_ix) != 0 || indexes_restore(db, &asset_ix) != 0)
+        goto out;
     a->res->assets = scalar(db, "SELECT count(*) FROM health_assets");
     if (setting_int_set(db, K_LAST_GOOD, a->now) != 0 ||
         (a->full && setting_int_set(db, K_LAST_FULL, a->now) != 0) ||
         mdr_setting_delete(db, K_LAST_ERROR) != 0)
-        return -1;
-    return 0;
-}
-
-static int clear_stage(sqlite3 *db, void *p)
-{
-    (void)p;
-    return sqlite3_exec(db, "DELETE FROM health_assets_stage", NULL, NULL, NULL) == SQLITE_OK ? 0
-                                                                                              : -1;
+        goto out;
+    rc = 0;
+out:
+    indexes_forget(&asset_ix);
+    indexes_forget(&device_ix);
+    return rc;
 }
 
 /* ---- incremental checks */
@@ -722,12 +908,12 @@ static int totals_agree(sync_run *r, sqlite3 *db, char *reason, size_t reason_si
 {
     int64_t cloud_total = 0, cloud_isolated = 0, cloud_known = 0;
     int64_t stored = scalar(db, "SELECT count(*) FROM health_assets");
-    int64_t fresh = scalar(db, "SELECT count(*) FROM health_assets_stage s WHERE NOT EXISTS "
+    int64_t fresh = scalar(db, "SELECT count(*) FROM temp.health_stage s WHERE NOT EXISTS "
                                "(SELECT 1 FROM health_assets a WHERE a.asset_id = s.asset_id)");
     int64_t isolated = scalar(db, "SELECT (SELECT count(*) FROM health_assets a WHERE isolated = 1 "
-                                  "AND NOT EXISTS (SELECT 1 FROM health_assets_stage s WHERE "
+                                  "AND NOT EXISTS (SELECT 1 FROM temp.health_stage s WHERE "
                                   "s.asset_id = a.asset_id)) + (SELECT count(*) FROM "
-                                  "health_assets_stage WHERE isolated = 1)");
+                                  "temp.health_stage WHERE isolated = 1)");
     if ((*st = count_filter(r, NULL, INT64_MIN, INT64_MAX, &cloud_total, e)) != MDR_CLOUD_OK)
         return -1;
     if (cloud_total != stored + fresh) {
@@ -748,8 +934,8 @@ static int totals_agree(sync_run *r, sqlite3 *db, char *reason, size_t reason_si
      * sync: a tenant renamed without new telemetry makes the cloud's count smaller. */
     int64_t known = scalar(db, "SELECT (SELECT count(*) FROM health_assets a WHERE tenant IN "
                                "(SELECT tenant FROM health_summary WHERE kind = 0) AND NOT EXISTS "
-                               "(SELECT 1 FROM health_assets_stage s WHERE s.asset_id = "
-                               "a.asset_id)) + (SELECT count(*) FROM health_assets_stage WHERE "
+                               "(SELECT 1 FROM temp.health_stage s WHERE s.asset_id = "
+                               "a.asset_id)) + (SELECT count(*) FROM temp.health_stage WHERE "
                                "tenant IN (SELECT tenant FROM health_summary WHERE kind = 0))");
     json_object *tn = json_object_new_object();
     json_object_object_add(tn, "tenants_names", stored_tenants(db));
@@ -847,7 +1033,7 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
         window_list windows = {0};
         int64_t total = 0, max_last = 0;
         mdr_cloud_status st = MDR_CLOUD_OK;
-        if (mdr_store_tx(m->store, clear_stage, NULL) != 0)
+        if (stage_create(db) != 0)
             st = MDR_CLOUD_ERR_STORE;
         int64_t tp = mono_ms();
         if (st == MDR_CLOUD_OK)
@@ -888,8 +1074,8 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
                            a.err[0] ? a.err : sqlite3_errmsg(db));
         }
     }
-    /* the stage is scratch: never leave 100,000 rows behind */
-    mdr_store_tx(m->store, clear_stage, NULL);
+    /* the stage is scratch: never keep 100,000 rows in memory */
+    stage_drop(db);
     if (status == HEALTH_SYNC_OK && full) /* planner statistics, sampled: fast */
         sqlite3_exec(db,
                      "PRAGMA analysis_limit = 1000; ANALYZE health_assets; "

@@ -38,25 +38,6 @@ CREATE INDEX health_assets_server ON health_assets (ksc_server, last_seen);
 CREATE INDEX health_assets_isolated ON health_assets (isolated, last_seen);
 CREATE INDEX health_assets_ksc_host ON health_assets (ksc_host_id);
 
--- What a sync fetched, before it is applied in one short transaction (a failed sync never
--- touches health_assets). Emptied at the start of every sync.
-CREATE TABLE health_assets_stage (
-    asset_id       TEXT PRIMARY KEY NOT NULL,
-    host_name      TEXT NOT NULL,
-    host_lc        TEXT NOT NULL,
-    domain         TEXT NOT NULL,
-    os_version     TEXT NOT NULL,
-    product        TEXT NOT NULL,
-    ksc_host_id    TEXT NOT NULL,
-    tenant         TEXT NOT NULL,
-    status         INTEGER NOT NULL,
-    first_seen     INTEGER NOT NULL,
-    last_seen      INTEGER NOT NULL,
-    isolated       INTEGER NOT NULL,
-    problems       TEXT NOT NULL,
-    telemetry_loss INTEGER NOT NULL
-) WITHOUT ROWID;
-
 -- The console's device inventory as the last sync copied it (services->devices_foreach).
 CREATE TABLE health_devices (
     id           INTEGER PRIMARY KEY,

@@ -131,7 +131,8 @@ static void sync__failed_pages_keep_the_old_data(void)
     CU_ASSERT_TRUE(stored("WHERE status = 4") < 12500 / 2); /* the old statuses */
     sqlite3 *db = mdr_store_conn(FX.m->store);
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(db, "SELECT count(*) FROM health_assets_stage", -1, &st, NULL);
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_temp_master WHERE name = 'health_stage'",
+                       -1, &st, NULL);
     sqlite3_step(st);
     CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), 0); /* no scratch left behind */
     sqlite3_finalize(st);
