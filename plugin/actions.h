@@ -15,8 +15,7 @@ ksc_status mdr_licenses_list(ksc_module *module, const ksc_call *call, char **re
 ksc_status mdr_licenses_refresh(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_licenses_add(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_licenses_remove(ksc_module *module, const ksc_call *call, char **response);
-ksc_status mdr_licenses_export_by_tenant(ksc_module *module, const ksc_call *call,
-                                         char **response);
+ksc_status mdr_licenses_export_by_tenant(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_licenses_archive(ksc_module *module, const ksc_call *call, char **response);
 /* licenses_sync.c: the periodic refresh (on_timer) */
 void mdr_licenses_on_timer(ksc_module *module, int64_t now_ms);
@@ -26,8 +25,7 @@ ksc_status mdr_tenants_list(ksc_module *module, const ksc_call *call, char **res
 ksc_status mdr_tenants_get(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_tenants_create(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_tenants_update(ksc_module *module, const ksc_call *call, char **response);
-ksc_status mdr_tenants_add_config_file(ksc_module *module, const ksc_call *call,
-                                       char **response);
+ksc_status mdr_tenants_add_config_file(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_tenants_delete_config_file(ksc_module *module, const ksc_call *call,
                                           char **response);
 ksc_status mdr_tenants_delete(ksc_module *module, const ksc_call *call, char **response);
@@ -39,15 +37,13 @@ ksc_status mdr_tenants_grants(ksc_module *module, const ksc_call *call, char **r
 ksc_status mdr_account_sign_in(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_activation_status(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_activation_activate(ksc_module *module, const ksc_call *call, char **response);
-ksc_status mdr_activation_select_tenants(ksc_module *module, const ksc_call *call,
-                                         char **response);
+ksc_status mdr_activation_select_tenants(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_activation_accept_agreements(ksc_module *module, const ksc_call *call,
                                             char **response);
 ksc_status mdr_activation_accept_ksn_statement(ksc_module *module, const ksc_call *call,
                                                char **response);
 ksc_status mdr_activation_new_code(ksc_module *module, const ksc_call *call, char **response);
-ksc_status mdr_activation_revoke_consent(ksc_module *module, const ksc_call *call,
-                                         char **response);
+ksc_status mdr_activation_revoke_consent(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_activation_terminate(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_usage_get(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_ksn_status_action(ksc_module *module, const ksc_call *call, char **response);
