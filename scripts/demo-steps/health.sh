@@ -36,7 +36,7 @@ demo_health_malfunctioning() {
 print("%d devices of the console never sent telemetry" % d["total"])
 for x in d["items"]:
     comps = ", ".join("%s %s (%s)" % (c["name"], c["state_title"], c["indication"]) for c in x["critical_components"]) or "-"
-    print("  %-14s %-8s MDR: %-13s apps: %s" % (x["host_name"], x["ksc_server"], x["mdr_state_title"], "; ".join(x["epp_applications"]) or "-"))
+    print("  %-18s %-8s MDR: %-13s apps: %s" % (x["host_name"], x["ksc_server"], x["mdr_state_title"], "; ".join(x["epp_applications"]) or "-"))
     print("  %14s critical: %s" % ("", comps))' || return 1
   heading "Critical assets seen in the last 7 days — the first 5"
   host call mdr.health.assets '{"statuses": ["CRITICAL"], "last_seen": {"days": 7}, "sort": "host_name:asc", "page_size": 5}' | show '
@@ -45,7 +45,7 @@ print("%d critical assets" % d["total"])
 for a in d["items"]:
     seen = datetime.datetime.utcfromtimestamp(a["last_seen"] / 1000).strftime("%Y-%m-%d %H:%M UTC")
     note = " (EDR Agent: status not meaningful)" if not a["status_reliable"] else ""
-    print("  %-14s %-22s last seen %s  %s%s" % (a["host_name"], a["tenant"] or "(no tenant)", seen, "; ".join(a["problems"]) or "-", note))' || return 1
+    print("  %-18s %-20s last seen %s  %s%s" % (a["host_name"], a["tenant"] or "(no tenant)", seen, "; ".join(a["problems"]) or "-", note))' || return 1
 }
 
 demo_health() {
