@@ -37,7 +37,7 @@ print("%d devices of the console never sent telemetry" % d["total"])
 for x in d["items"]:
     comps = ", ".join("%s %s (%s)" % (c["name"], c["state_title"], c["indication"]) for c in x["critical_components"]) or "-"
     print("  %-18s %-8s MDR: %-13s apps: %s" % (x["host_name"], x["ksc_server"], x["mdr_state_title"], "; ".join(x["epp_applications"]) or "-"))
-    print("  %14s critical: %s" % ("", comps))' || return 1
+    print("  %18s critical: %s" % ("", comps))' || return 1
   heading "Critical assets seen in the last 7 days — the first 5"
   host call mdr.health.assets '{"statuses": ["CRITICAL"], "last_seen": {"days": 7}, "sort": "host_name:asc", "page_size": 5}' | show '
 import datetime
