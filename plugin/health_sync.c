@@ -901,49 +901,95 @@ static json_object *stored_tenants(sqlite3 *db)
     return a;
 }
 
-/* After an incremental fetch: do the cloud's totals match what the store will hold? Returns
- * 1 when they do, 0 when a full sync is needed (reason set), -1 on a cloud error. */
-static int totals_agree(sync_run *r, sqlite3 *db, char *reason, size_t reason_size,
+/* The cloud's side of the totals check: three counts that do not depend on the pages, so a
+ * thread of their own asks them while the pages are fetched (they took ~60 ms each one
+ * after the other; now they hide behind the fetch). */
+typedef struct totals_job {
+    sync_run *run;
+    json_object *tenants; /* the stored tenant names (owned) */
+    int64_t total, isolated, known;
+    mdr_cloud_status status;
+    mdr_cloud_error error;
+    pthread_t thread;
+    int started;
+} totals_job;
+
+static void *totals_worker(void *p)
+{
+    totals_job *t = p;
+    t->status = count_filter(t->run, NULL, INT64_MIN, INT64_MAX, &t->total, &t->error);
+    if (t->status == MDR_CLOUD_OK) {
+        json_object *iso = json_object_new_object();
+        json_object_object_add(iso, "is_isolated", json_object_new_boolean(1));
+        t->status = count_filter(t->run, iso, INT64_MIN, INT64_MAX, &t->isolated, &t->error);
+        json_object_put(iso);
+    }
+    if (t->status == MDR_CLOUD_OK) {
+        json_object *tn = json_object_new_object();
+        json_object_object_add(tn, "tenants_names", json_object_get(t->tenants));
+        t->status = count_filter(t->run, tn, INT64_MIN, INT64_MAX, &t->known, &t->error);
+        json_object_put(tn);
+    }
+    return NULL;
+}
+
+/* Starts the cloud counts (the stored tenant names read now, before anything changes). */
+static void totals_start(totals_job *t, sync_run *r, sqlite3 *db)
+{
+    memset(t, 0, sizeof *t);
+    t->run = r;
+    t->tenants = stored_tenants(db);
+    t->started = pthread_create(&t->thread, NULL, totals_worker, t) == 0;
+    if (!t->started)
+        totals_worker(t); /* no thread to be had: ask them here */
+}
+
+static void totals_wait(totals_job *t)
+{
+    if (t->started)
+        pthread_join(t->thread, NULL);
+    t->started = 0;
+    json_object_put(t->tenants);
+    t->tenants = NULL;
+}
+
+/* After an incremental fetch: do the cloud's totals match what the store will hold? The
+ * store's side comes from the stage (a few thousand rows) and the summary, not from a pass
+ * over every asset. Returns 1 when they do, 0 when a full sync is needed (reason set), -1 on
+ * a cloud error (*e, *st filled). */
+static int totals_agree(totals_job *t, sqlite3 *db, char *reason, size_t reason_size,
                         mdr_cloud_error *e, mdr_cloud_status *st)
 {
-    int64_t cloud_total = 0, cloud_isolated = 0, cloud_known = 0;
+    totals_wait(t);
+    if ((*st = t->status) != MDR_CLOUD_OK) {
+        *e = t->error;
+        return -1;
+    }
+    /* the stage's rows that are new, and the stored versions of those that are not */
     int64_t stored = scalar(db, "SELECT count(*) FROM health_assets");
     int64_t fresh = scalar(db, "SELECT count(*) FROM temp.health_stage s WHERE NOT EXISTS "
                                "(SELECT 1 FROM health_assets a WHERE a.asset_id = s.asset_id)");
-    int64_t isolated = scalar(db, "SELECT (SELECT count(*) FROM health_assets a WHERE isolated = 1 "
-                                  "AND NOT EXISTS (SELECT 1 FROM temp.health_stage s WHERE "
-                                  "s.asset_id = a.asset_id)) + (SELECT count(*) FROM "
-                                  "temp.health_stage WHERE isolated = 1)");
-    if ((*st = count_filter(r, NULL, INT64_MIN, INT64_MAX, &cloud_total, e)) != MDR_CLOUD_OK)
-        return -1;
-    if (cloud_total != stored + fresh) {
+    if (t->total != stored + fresh) {
         snprintf(reason, reason_size, "count_mismatch");
         return 0;
     }
-    json_object *iso = json_object_new_object();
-    json_object_object_add(iso, "is_isolated", json_object_new_boolean(1));
-    *st = count_filter(r, iso, INT64_MIN, INT64_MAX, &cloud_isolated, e);
-    json_object_put(iso);
-    if (*st != MDR_CLOUD_OK)
-        return -1;
-    if (cloud_isolated != isolated) {
+    int64_t isolated = scalar(db, "SELECT (SELECT count(*) FROM health_assets WHERE isolated = 1) "
+                                  "- (SELECT count(*) FROM temp.health_stage s JOIN health_assets "
+                                  "a ON a.asset_id = s.asset_id WHERE a.isolated = 1) "
+                                  "+ (SELECT count(*) FROM temp.health_stage WHERE isolated = 1)");
+    if (t->isolated != isolated) {
         snprintf(reason, reason_size, "isolation_changed");
         return 0;
     }
-    /* Assets under the tenant names already stored, as the store will hold them after this
-     * sync: a tenant renamed without new telemetry makes the cloud's count smaller. */
-    int64_t known = scalar(db, "SELECT (SELECT count(*) FROM health_assets a WHERE tenant IN "
-                               "(SELECT tenant FROM health_summary WHERE kind = 0) AND NOT EXISTS "
-                               "(SELECT 1 FROM temp.health_stage s WHERE s.asset_id = "
-                               "a.asset_id)) + (SELECT count(*) FROM temp.health_stage WHERE "
-                               "tenant IN (SELECT tenant FROM health_summary WHERE kind = 0))");
-    json_object *tn = json_object_new_object();
-    json_object_object_add(tn, "tenants_names", stored_tenants(db));
-    *st = count_filter(r, tn, INT64_MIN, INT64_MAX, &cloud_known, e);
-    json_object_put(tn);
-    if (*st != MDR_CLOUD_OK)
-        return -1;
-    if (cloud_known != known) {
+    /* Assets under the tenant names already stored (the summary counts every stored asset
+     * by tenant), as the store will hold them after this sync: a tenant renamed without new
+     * telemetry makes the cloud's count smaller. */
+    int64_t known = scalar(db, "SELECT (SELECT coalesce(sum(n), 0) FROM health_summary WHERE "
+                               "kind = 0) - (SELECT count(*) FROM temp.health_stage s JOIN "
+                               "health_assets a ON a.asset_id = s.asset_id) + (SELECT count(*) "
+                               "FROM temp.health_stage WHERE tenant IN (SELECT tenant FROM "
+                               "health_summary WHERE kind = 0))");
+    if (t->known != known) {
         snprintf(reason, reason_size, "tenants_changed");
         return 0;
     }
@@ -1035,6 +1081,9 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
         mdr_cloud_status st = MDR_CLOUD_OK;
         if (stage_create(db) != 0)
             st = MDR_CLOUD_ERR_STORE;
+        totals_job totals = {.started = 0};
+        if (!full && st == MDR_CLOUD_OK)
+            totals_start(&totals, &run, db);
         int64_t tp = mono_ms();
         if (st == MDR_CLOUD_OK)
             st = plan_windows(&run, base, &windows, &total, cloud_err);
@@ -1045,12 +1094,14 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
         res->fetch_ms += mono_ms() - tf;
         free(windows.w);
         json_object_put(base);
-        if (st == MDR_CLOUD_OK && !full) {
-            int agree = totals_agree(&run, db, res->reason, sizeof res->reason, cloud_err, &st);
+        if (!full && st == MDR_CLOUD_OK) {
+            int agree = totals_agree(&totals, db, res->reason, sizeof res->reason, cloud_err, &st);
             if (agree == 0) {
                 full = 1; /* something vanished or moved: reconcile everything */
                 continue;
             }
+        } else if (!full && totals.tenants) {
+            totals_wait(&totals); /* the fetch failed: its error is the one reported */
         }
         if (st == MDR_CLOUD_ERR_STORE) {
             status = HEALTH_SYNC_STORE_ERROR;
