@@ -133,6 +133,26 @@ typedef struct health_inventory_result {
 int health_inventory_refresh(ksc_module *m, sqlite3 *db, health_inventory_result *res, char *err,
                              size_t err_size);
 
+/* In SQL over the sync's stage `s` LEFT JOIN health_assets `a` ON asset_id: the stage rows
+ * whose stored asset exists and differs (add "a.id IS NULL OR" for new ones too). */
+#define HEALTH_STAGE_DIFFERS                                                                       \
+    "(a.host_name IS NOT s.host_name OR a.domain IS NOT s.domain OR "                              \
+    "a.os_version IS NOT s.os_version OR a.product IS NOT s.product OR "                           \
+    "a.ksc_host_id IS NOT s.ksc_host_id OR a.tenant IS NOT s.tenant OR a.status IS NOT s.status "  \
+    "OR a.first_seen IS NOT s.first_seen OR a.last_seen IS NOT s.last_seen OR "                    \
+    "a.isolated IS NOT s.isolated OR a.problems IS NOT s.problems OR "                             \
+    "a.telemetry_loss IS NOT s.telemetry_loss)"
+
+/* An incremental apply touches a few assets of many: instead of the join's passes over every
+ * device and asset, it notes what the stage changes and follows only that.
+ * health_delta_note, before the assets are written: every (tenant, status, device) the
+ * changed assets leave (their stored version, -1) and reach (the stage's, +1) into
+ * temp.health_delta. health_delta_apply, after: has_asset of those devices only, the summary
+ * by the differences, the malfunctioning counts again (an index range); asset_devices as in
+ * health_join_and_summarize. Inside the caller's transaction; 0 or -1. */
+int health_delta_note(sqlite3 *db);
+int health_delta_apply(sqlite3 *db, int asset_devices);
+
 /* The join, inside the caller's transaction: asset_devices = the assets' device columns
  * (name, server, EDR Agent) from the inventory copy; device_assets = the devices' has_asset
  * from the assets; then the summary table, always. 0 or -1. */

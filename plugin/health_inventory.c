@@ -227,7 +227,7 @@ int health_inventory_refresh(ksc_module *m, sqlite3 *db, health_inventory_result
     return 0;
 }
 
-int health_join_and_summarize(sqlite3 *db, int asset_devices, int device_assets)
+static int join_asset_devices(sqlite3 *db)
 {
     static const char *const join_devices[] = {
         /* assets ← their device (name, server, EDR Agent configuration); rows that already
@@ -241,6 +241,14 @@ int health_join_and_summarize(sqlite3 *db, int asset_devices, int device_assets)
         "WHERE ksc_server != '' AND NOT EXISTS (SELECT 1 FROM health_devices d "
         "WHERE d.device_id = health_assets.ksc_host_id)",
         NULL};
+    for (int i = 0; join_devices[i]; i++)
+        if (exec(db, join_devices[i]) != 0)
+            return -1;
+    return 0;
+}
+
+int health_join_and_summarize(sqlite3 *db, int asset_devices, int device_assets)
+{
     static const char *const join_assets[] = {
         /* devices ← whether some asset reports them (else: malfunctioning), one pass */
         "UPDATE health_devices SET has_asset = NOT has_asset WHERE has_asset IS NOT "
@@ -253,14 +261,57 @@ int health_join_and_summarize(sqlite3 *db, int asset_devices, int device_assets)
         "INSERT INTO health_summary (tenant, kind, status, n) SELECT tenant, 1, 0, count(*) "
         "FROM health_devices WHERE has_asset = 0 GROUP BY tenant",
         NULL};
-    for (int i = 0; asset_devices && join_devices[i]; i++)
-        if (exec(db, join_devices[i]) != 0)
-            return -1;
+    if (asset_devices && join_asset_devices(db) != 0)
+        return -1;
     for (int i = 0; device_assets && join_assets[i]; i++)
         if (exec(db, join_assets[i]) != 0)
             return -1;
     for (int i = 0; summary[i]; i++)
         if (exec(db, summary[i]) != 0)
+            return -1;
+    return 0;
+}
+
+int health_delta_note(sqlite3 *db)
+{
+    static const char *const note[] = {
+        "CREATE TEMP TABLE IF NOT EXISTS health_delta (tenant TEXT NOT NULL, status INTEGER NOT "
+        "NULL, d INTEGER NOT NULL, ksc_host_id TEXT NOT NULL)",
+        "DELETE FROM temp.health_delta",
+        "INSERT INTO temp.health_delta SELECT a.tenant, a.status, -1, a.ksc_host_id "
+        "FROM temp.health_stage s JOIN health_assets a ON a.asset_id = s.asset_id "
+        "WHERE " HEALTH_STAGE_DIFFERS,
+        "INSERT INTO temp.health_delta SELECT s.tenant, s.status, 1, s.ksc_host_id "
+        "FROM temp.health_stage s LEFT JOIN health_assets a ON a.asset_id = s.asset_id "
+        "WHERE a.id IS NULL OR " HEALTH_STAGE_DIFFERS,
+        NULL};
+    for (int i = 0; note[i]; i++)
+        if (exec(db, note[i]) != 0)
+            return -1;
+    return 0;
+}
+
+int health_delta_apply(sqlite3 *db, int asset_devices)
+{
+    static const char *const apply[] = {
+        /* the devices the changed assets left or reached: some asset still reports them? */
+        "UPDATE health_devices SET has_asset = NOT has_asset WHERE device_id IN "
+        "(SELECT ksc_host_id FROM temp.health_delta) AND has_asset IS NOT EXISTS "
+        "(SELECT 1 FROM health_assets a WHERE a.ksc_host_id = health_devices.device_id)",
+        /* assets by tenant and status: the differences, and no row for a count gone to 0 */
+        "INSERT INTO health_summary (tenant, kind, status, n) SELECT tenant, 0, status, sum(d) "
+        "FROM temp.health_delta WHERE true GROUP BY tenant, status HAVING sum(d) != 0 "
+        "ON CONFLICT (tenant, kind, status) DO UPDATE SET n = n + excluded.n",
+        "DELETE FROM health_summary WHERE kind = 0 AND n = 0",
+        /* malfunctioning devices by tenant: read from the (has_asset, tenant) index */
+        "DELETE FROM health_summary WHERE kind = 1",
+        "INSERT INTO health_summary (tenant, kind, status, n) SELECT tenant, 1, 0, count(*) "
+        "FROM health_devices WHERE has_asset = 0 GROUP BY tenant",
+        "DELETE FROM temp.health_delta", NULL};
+    if (asset_devices && join_asset_devices(db) != 0)
+        return -1;
+    for (int i = 0; apply[i]; i++)
+        if (exec(db, apply[i]) != 0)
             return -1;
     return 0;
 }

@@ -784,15 +784,6 @@ static int indexes_restore(sqlite3 *db, saved_indexes *s)
     return failed ? -1 : 0;
 }
 
-/* The stage rows that are new or differ from the stored asset. */
-#define STAGE_DIFFERS                                                                              \
-    "a.host_name IS NOT s.host_name OR a.domain IS NOT s.domain OR "                               \
-    "a.os_version IS NOT s.os_version OR a.product IS NOT s.product OR "                           \
-    "a.ksc_host_id IS NOT s.ksc_host_id OR a.tenant IS NOT s.tenant OR a.status IS NOT s.status "  \
-    "OR a.first_seen IS NOT s.first_seen OR a.last_seen IS NOT s.last_seen OR "                    \
-    "a.isolated IS NOT s.isolated OR a.problems IS NOT s.problems OR "                             \
-    "a.telemetry_loss IS NOT s.telemetry_loss"
-
 typedef struct apply_ctx {
     ksc_module *m;
     int full;
@@ -809,7 +800,7 @@ static int apply_stage(sqlite3 *db, void *p)
     int64_t stored = scalar(db, "SELECT count(*) FROM health_assets");
     int64_t changing = scalar(db, "SELECT count(*) FROM temp.health_stage s LEFT JOIN "
                                   "health_assets a ON a.asset_id = s.asset_id WHERE a.id IS NULL "
-                                  "OR " STAGE_DIFFERS);
+                                  "OR " HEALTH_STAGE_DIFFERS);
     int rc = -1;
     /* a first load, or most rows change (a daily reconcile: every last_seen moved); the
      * ksc_host_id index stays: the inventory copy looks assets up by it */
@@ -849,7 +840,7 @@ static int apply_stage(sqlite3 *db, void *p)
         "SELECT s.*, coalesce(d.name, ''), coalesce(d.server, ''), coalesce(d.edr_agent, 0) "
         "FROM temp.health_stage s LEFT JOIN health_assets a ON a.asset_id = s.asset_id "
         "LEFT JOIN health_devices d ON d.device_id = s.ksc_host_id "
-        "WHERE a.id IS NULL OR " STAGE_DIFFERS " "
+        "WHERE a.id IS NULL OR " HEALTH_STAGE_DIFFERS " "
         "ON CONFLICT (asset_id) DO UPDATE SET "
         "host_name = excluded.host_name, host_lc = excluded.host_lc, domain = excluded.domain, "
         "os_version = excluded.os_version, product = excluded.product, "
@@ -858,6 +849,11 @@ static int apply_stage(sqlite3 *db, void *p)
         "isolated = excluded.isolated, problems = excluded.problems, "
         "telemetry_loss = excluded.telemetry_loss, device_name = excluded.device_name, "
         "ksc_server = excluded.ksc_server, edr_agent = excluded.edr_agent";
+    /* An incremental sync over a complete summary follows only what it changes (a few
+     * thousand rows of 100,000); a full one reconciles everything. */
+    int delta = !a->full && stored > 0 && scalar(db, "SELECT count(*) FROM health_summary") > 0;
+    if (delta && (changing || inv.changed) && health_delta_note(db) != 0)
+        goto out;
     if (changing && sqlite3_exec(db, upsert, NULL, NULL, NULL) != SQLITE_OK)
         goto out;
     a->res->changed = changing;
@@ -867,10 +863,14 @@ static int apply_stage(sqlite3 *db, void *p)
     int first_load = inv.first_copy && stored == 0;
     int asset_devices = inv.changed && stored > 0;
     int device_assets = (changing || a->res->removed) && !first_load;
-    if ((changing || a->res->removed || inv.changed ||
-         scalar(db, "SELECT count(*) FROM health_summary") == 0) &&
-        health_join_and_summarize(db, asset_devices, device_assets) != 0)
+    if (delta) {
+        if ((changing || inv.changed) && health_delta_apply(db, asset_devices) != 0)
+            goto out;
+    } else if ((changing || a->res->removed || inv.changed ||
+                scalar(db, "SELECT count(*) FROM health_summary") == 0) &&
+               health_join_and_summarize(db, asset_devices, device_assets) != 0) {
         goto out;
+    }
     if (indexes_restore(db, &device_ix) != 0 || indexes_restore(db, &asset_ix) != 0)
         goto out;
     a->res->assets = scalar(db, "SELECT count(*) FROM health_assets");

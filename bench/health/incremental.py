@@ -32,6 +32,8 @@ def sync(world, *args):
     r = world.host_ok("call", "mdr.health.sync", *args, timeout=1800)
     wall = (time.monotonic() - t0) * 1000
     j = json.loads(r.stdout)
+    if os.environ.get("SHOW_STDERR"):
+        print(r.stderr, end="")
     rest = j["duration_ms"] - j["plan_ms"] - j["fetch_ms"] - j["apply_ms"]
     print(f"  {j['mode']:<11} {j['reason']:<16} wall {wall:5.0f} ms, module {j['duration_ms']:5} ms"
           f" (plan {j['plan_ms']}, fetch {j['fetch_ms']}, apply {j['apply_ms']}, rest {rest});"
