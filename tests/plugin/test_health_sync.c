@@ -6,10 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t stored(const char *where)
+static int64_t stored_query(const char *sql)
 {
-    char sql[256];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM health_assets %s", where);
     sqlite3 *db = mdr_store_conn(FX.m->store);
     sqlite3_stmt *st;
     int64_t n = -1;
@@ -17,6 +15,13 @@ static int64_t stored(const char *where)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return n;
+}
+
+static int64_t stored(const char *where)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM health_assets %s", where);
+    return stored_query(sql);
 }
 
 static void sync__full_splits_past_the_result_cap(void)
@@ -206,6 +211,60 @@ static void sync__inventory_changes_follow(void)
     fx_stop();
 }
 
+/* Rows of `sql` that differ from `want`: 0 when both queries give the same rows. */
+static int64_t differing(const char *sql, const char *want)
+{
+    char q[1024];
+    snprintf(q, sizeof q,
+             "SELECT (SELECT count(*) FROM (SELECT * FROM (%s) EXCEPT SELECT * FROM (%s))) + "
+             "(SELECT count(*) FROM (SELECT * FROM (%s) EXCEPT SELECT * FROM (%s)))",
+             sql, want, want, sql);
+    return stored_query(q);
+}
+
+static void sync__incremental_counts_match_a_rebuild(void)
+{
+    fx_start();
+    fx_seed(300, 6);
+    health_sync_result r;
+    CU_ASSERT_EQUAL_FATAL(fx_sync(0, &r), HEALTH_SYNC_OK);
+    /* new telemetry: statuses change, one machine now reports a silent device, one asset of
+     * a tenant not seen before, one that reports no console device */
+    for (size_t i = 0; i < 300; i += 7) {
+        FX.assets[i].last_seen = FX_NOW;
+        FX.assets[i].status = strcmp(FX.assets[i].status, "OK") == 0 ? "CRITICAL" : "OK";
+    }
+    snprintf(FX.assets[14].device_id, sizeof FX.assets[14].device_id, "%s", FX.devices[300].id);
+    fx_add_asset("stranger", "WARNING", 0, "Tailspin Toys")->device_id[0] = '\0';
+    fake_host_set_now(FX.host, FX_NOW + 60000);
+    CU_ASSERT_EQUAL(fx_sync(0, &r), HEALTH_SYNC_OK);
+    CU_ASSERT_FALSE(r.full);
+    CU_ASSERT_EQUAL(r.changed, 44);
+    /* what the sync kept up to date equals what a pass over everything gives */
+    CU_ASSERT_EQUAL(differing("SELECT tenant, status, n FROM health_summary WHERE kind = 0",
+                              "SELECT tenant, status, count(*) FROM health_assets "
+                              "GROUP BY tenant, status"),
+                    0);
+    CU_ASSERT_EQUAL(differing("SELECT tenant, n FROM health_summary WHERE kind = 1",
+                              "SELECT tenant, count(*) FROM health_devices WHERE NOT EXISTS "
+                              "(SELECT 1 FROM health_assets a WHERE a.ksc_host_id = device_id) "
+                              "GROUP BY tenant"),
+                    0);
+    CU_ASSERT_EQUAL(stored_query("SELECT count(*) FROM health_devices WHERE has_asset IS NOT "
+                                 "EXISTS (SELECT 1 FROM health_assets a WHERE a.ksc_host_id = "
+                                 "device_id)"),
+                    0);
+    /* the device the machine left is malfunctioning now, the silent one it reports is not */
+    json_object *o;
+    fx_call(mdr_health_summary, NULL, "{}", &o);
+    CU_ASSERT_EQUAL(json_object_get_int64(json_object_object_get(o, "malfunctioning")), 6);
+    json_object_put(o);
+    CU_ASSERT_EQUAL(stored_query("SELECT has_asset FROM health_devices WHERE device_id = "
+                                 "'00000000-0000-4000-8000-00000000000e'"),
+                    0);
+    fx_stop();
+}
+
 int main(void)
 {
     static const unit_test tests[] = {
@@ -217,6 +276,7 @@ int main(void)
         {"sync__failed_pages_keep_the_old_data", sync__failed_pages_keep_the_old_data},
         {"sync__one_at_a_time", sync__one_at_a_time},
         {"sync__inventory_changes_follow", sync__inventory_changes_follow},
+        {"sync__incremental_counts_match_a_rebuild", sync__incremental_counts_match_a_rebuild},
         {NULL, NULL}};
     return run_tests("health_sync", tests);
 }
