@@ -165,6 +165,20 @@ done:
     return status;
 }
 
+uint64_t devices_revision(host_ctx *ctx)
+{
+    host_lock(ctx);
+    uint64_t rev = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ctx->db, "SELECT value FROM device_revision WHERE id = 1", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        rev = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    host_unlock(ctx);
+    return rev;
+}
+
 typedef struct found_ctx {
     ksc_device_cb cb;
     void *ctx;

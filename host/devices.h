@@ -12,6 +12,9 @@
 /* services->devices_foreach / device_get. */
 ksc_status devices_foreach(host_ctx *ctx, const char *server, ksc_device_cb cb, void *cb_ctx);
 ksc_status devices_get(host_ctx *ctx, const char *device_id, ksc_device_cb cb, void *cb_ctx);
+/* services->devices_revision: moved by every write to the devices table (triggers of the
+ * store's schema); 0 when the store cannot be read. */
+uint64_t devices_revision(host_ctx *ctx);
 
 /* Imports a JSON document (see docs/host.md) in one transaction: all or nothing. Returns 0,
  * or -1 with a message in err. *count gets the number imported. */

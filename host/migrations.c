@@ -40,6 +40,17 @@ const char *const host_migrations[] = {
     "INSERT INTO servers(name, kind) VALUES('main', 'main');"
     "INSERT INTO ksn_settings(server) VALUES('main');"
     "INSERT INTO users(name, language, main_admin) VALUES('admin', 'en', 1);",
+    /* 2: the inventory's revision (services->devices_revision), moved by every write to
+     * devices whatever its path; it starts at a random value so that a store created anew
+     * does not repeat a revision a module remembers. */
+    "CREATE TABLE device_revision(id INTEGER PRIMARY KEY CHECK(id = 1), value INTEGER NOT NULL);"
+    "INSERT INTO device_revision VALUES(1, 1 + abs(random() % 4611686018427387903));"
+    "CREATE TRIGGER devices_revision_insert AFTER INSERT ON devices BEGIN "
+    "UPDATE device_revision SET value = value + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER devices_revision_update AFTER UPDATE ON devices BEGIN "
+    "UPDATE device_revision SET value = value + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER devices_revision_delete AFTER DELETE ON devices BEGIN "
+    "UPDATE device_revision SET value = value + 1 WHERE id = 1; END;",
 };
 
 const size_t host_migration_count = sizeof host_migrations / sizeof host_migrations[0];

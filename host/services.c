@@ -94,6 +94,11 @@ static ksc_status svc_device_get(ksc_host *h, const char *device_id, ksc_device_
     return devices_get(h->ctx, device_id, cb, ctx);
 }
 
+static uint64_t svc_devices_revision(ksc_host *h)
+{
+    return devices_revision(h->ctx);
+}
+
 static char *svc_ksn_settings_json(ksc_host *h, const char *server)
 {
     return json_take(ksn_settings(h->ctx, server));
@@ -170,5 +175,6 @@ int services_fill(struct ksc_host *handle, ksc_host_services *s)
     s->license_keys_json = svc_license_keys_json;
     s->env_get = svc_env_get;
     s->background_connection = svc_background_connection;
+    s->devices_revision = svc_devices_revision;
     return 0;
 }

@@ -137,7 +137,8 @@ static ksc_status init_fail(const ksc_host_services *services, ksc_status status
 /* The 1.0 table must be whole and its functions present before anything is touched. */
 static int services_usable(const ksc_host_services *s)
 {
-    return s && s->size >= sizeof(ksc_host_services) && s->abi_major == KSC_PLUGIN_ABI_MAJOR &&
+    return s && KSC_HAS_MEMBER(s, ksc_host_services, background_connection) &&
+           s->abi_major == KSC_PLUGIN_ABI_MAJOR &&
            s->alloc && s->free && s->log && s->now_ms && s->data_dir && s->secret_key;
 }
 

@@ -1,7 +1,8 @@
 /* health_inventory.c — the copy of the console's device inventory and the join with the
  * assets. The host iterates 110,000 devices in ~70 ms; a first pass only fingerprints them,
  * and only when the fingerprint changed does a second pass rewrite the rows that differ,
- * so a sync with an unchanged inventory writes nothing. */
+ * so a sync with an unchanged inventory writes nothing. A 1.1 host also tells the
+ * inventory's revision: when it is the one of the last copy, neither pass runs. */
 #include "health.h"
 
 #include <ctype.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #define FP_KEY "health.inventory_fp"
+#define REV_KEY "health.inventory_rev" /* "<revision> <devices>" of the last copy */
 
 static uint64_t fnv(uint64_t h, const char *s)
 {
@@ -155,12 +157,38 @@ int health_inventory_refresh(ksc_module *m, sqlite3 *db, health_inventory_result
 {
     memset(res, 0, sizeof *res);
     const ksc_host_services *s = m->services;
+    /* read before the inventory: a change while it is read moves the revision again, so
+     * the next sync reads it anew */
+    uint64_t rev = KSC_HAS_MEMBER(s, ksc_host_services, devices_revision) && s->devices_revision
+                       ? s->devices_revision(s->host)
+                       : 0;
+    char rev_text[64], *old_rev = NULL;
+    rev_text[0] = '\0';
+    if (rev) {
+        int got = mdr_setting_get(db, REV_KEY, &old_rev);
+        if (got < 0) {
+            snprintf(err, err_size, "store: %s", sqlite3_errmsg(db));
+            return -1;
+        }
+        unsigned long long seen_rev = 0;
+        long long seen_devices = 0;
+        int same = got == 0 && sscanf(old_rev, "%llu %lld", &seen_rev, &seen_devices) == 2 &&
+                   seen_rev == rev && seen_devices >= 0;
+        free(old_rev);
+        if (same) {
+            res->devices = seen_devices;
+            return 0;
+        }
+    }
     fp_ctx fp = {0, 0};
     if (s->devices_foreach(s->host, NULL, fp_device, &fp) != KSC_OK) {
         snprintf(err, err_size, "the console's device inventory could not be read");
         return -1;
     }
     res->devices = fp.count;
+    if (rev)
+        snprintf(rev_text, sizeof rev_text, "%llu %lld", (unsigned long long)rev,
+                 (long long)fp.count);
     char fp_text[64], *old = NULL;
     snprintf(fp_text, sizeof fp_text, "%016llx-%lld", (unsigned long long)fp.sum,
              (long long)fp.count);
@@ -171,8 +199,13 @@ int health_inventory_refresh(ksc_module *m, sqlite3 *db, health_inventory_result
     }
     int same = got == 0 && strcmp(old, fp_text) == 0;
     free(old);
-    if (same)
+    if (same) {
+        if (rev_text[0] && mdr_setting_set(db, REV_KEY, rev_text) != 0) {
+            snprintf(err, err_size, "store: %s", sqlite3_errmsg(db));
+            return -1;
+        }
         return 0;
+    }
 
     res->changed = 1;
     /* the first copy: nothing to delete afterwards, so no need to note what was seen */
@@ -220,7 +253,9 @@ int health_inventory_refresh(ksc_module *m, sqlite3 *db, health_inventory_result
     if ((!first && exec(db, "DELETE FROM health_devices WHERE device_id NOT IN "
                             "(SELECT id FROM temp.health_seen)") != 0) ||
         exec(db, "DELETE FROM temp.health_seen") != 0 ||
-        mdr_setting_set(db, FP_KEY, fp_text) != 0) {
+        mdr_setting_set(db, FP_KEY, fp_text) != 0 ||
+        (rev_text[0] ? mdr_setting_set(db, REV_KEY, rev_text) : mdr_setting_delete(db, REV_KEY)) !=
+            0) {
         snprintf(err, err_size, "store: %s", sqlite3_errmsg(db));
         return -1;
     }

@@ -42,6 +42,8 @@
  *                    (login, timer, shutdown), host services (memory, log, notify,
  *                    rights, clock, data dir, secret key, servers, devices, KSN proxy
  *                    settings, license keys, .env, background connection), file output.
+ *   1.1  2026-11-22  ksc_host_services.devices_revision: a number that changes with the device
+ *                    inventory, so a module holding a copy can skip re-reading it.
  */
 #ifndef KSC_PLUGIN_H
 #define KSC_PLUGIN_H
@@ -54,7 +56,7 @@ extern "C" {
 #endif
 
 #define KSC_PLUGIN_ABI_MAJOR 1
-#define KSC_PLUGIN_ABI_MINOR 0
+#define KSC_PLUGIN_ABI_MINOR 1
 
 /* The one exported symbol: `const ksc_module_descriptor *ksc_plugin_entry(void);` */
 #define KSC_PLUGIN_ENTRY_SYMBOL "ksc_plugin_entry"
@@ -219,6 +221,14 @@ typedef struct ksc_host_services {
 
     /* 1 when the background connection between the console and `server` is enabled. */
     int (*background_connection)(ksc_host *host, const char *server);
+
+    /* ---- 1.1 (check KSC_HAS_MEMBER and NULL before use) */
+
+    /* A number that changes whenever a device is added, changed or removed on any server
+     * (never repeats a value for another inventory, across restarts too), so that a module
+     * keeping a copy of devices_foreach can skip reading 100,000 devices when it has not
+     * changed. 0 when unknown: the module must read the inventory. */
+    uint64_t (*devices_revision)(ksc_host *host);
 } ksc_host_services;
 
 /* ---------------------------------------------------------------------------------------

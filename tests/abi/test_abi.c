@@ -267,6 +267,26 @@ static void abi__too_small_services_table_refused(void)
     fake_host_free(h);
 }
 
+/* A 1.0 host's table ends before devices_revision (1.1): the module takes it and works,
+ * reading the inventory itself instead of asking for its revision. */
+static void abi__services_table_of_1_0_accepted(void)
+{
+    fake_host *h = fake_host_new();
+    size_t v1_0 = offsetof(ksc_host_services, devices_revision);
+    unsigned char *small = malloc(v1_0);
+    memcpy(small, fake_host_services(h), v1_0);
+    memcpy(small, &v1_0, sizeof v1_0);
+    ksc_module *m = NULL;
+    char *error = NULL;
+    CU_ASSERT_EQUAL(desc->init((const ksc_host_services *)(void *)small, NULL, &m, &error), KSC_OK);
+    CU_ASSERT_PTR_NOT_NULL(m);
+    if (m)
+        desc->shutdown(m);
+    free(error);
+    free(small);
+    fake_host_free(h);
+}
+
 static void abi__wrong_major_refused(void)
 {
     fake_host *h = fake_host_new();
@@ -306,6 +326,7 @@ int main(void)
     CU_pSuite s = CU_add_suite("abi", load_module, unload_module);
     CU_add_test(s, "abi__exports_exactly_one_symbol", abi__exports_exactly_one_symbol);
     CU_add_test(s, "abi__descriptor_sizes_and_version", abi__descriptor_sizes_and_version);
+    CU_add_test(s, "abi__services_table_of_1_0_accepted", abi__services_table_of_1_0_accepted);
     CU_add_test(s, "abi__translate_titles", abi__translate_titles);
     CU_add_test(s, "abi__init_call_shutdown", abi__init_call_shutdown);
     CU_add_test(s, "abi__invalid_json_is_an_error_object", abi__invalid_json_is_an_error_object);

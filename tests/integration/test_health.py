@@ -126,4 +126,25 @@ def _():
     expect(m["total"] == SILENT + r["removed"], m["total"])
 
 
+@suite.case("health__console_inventory_changes_follow")
+def _():
+    # the host's inventory revision moves with every device written: each change is read
+    before = world.call("mdr.health.malfunctioning").ok()["total"]
+    dev_id = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    doc = os.path.join(world.tmp, "one-device.json")
+    for state in ("Failed", "No license"):
+        with open(doc, "w") as f:
+            f.write('{"devices": [{"id": "%s", "name": "late-joiner", "mdr_state": "%s"}]}'
+                    % (dev_id, state))
+        world.host_ok("devices", "import", doc)
+        r = world.call("mdr.health.sync").ok()
+        expect(r["mode"] == "incremental", r)
+        m = world.call("mdr.health.malfunctioning", {"search": "late-joiner"}).ok()
+        expect(m["total"] == 1 and m["items"][0]["mdr_state"] == state, state, m)
+    expect(world.call("mdr.health.malfunctioning").ok()["total"] == before + 1)
+    # nothing changed since: the same answer without reading the inventory again
+    r = world.call("mdr.health.sync").ok()
+    expect(r["changed"] == 0 and r["devices"] == ASSETS + SILENT + 1, r)
+
+
 suite.finish(world)

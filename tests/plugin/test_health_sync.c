@@ -265,6 +265,59 @@ static void sync__incremental_counts_match_a_rebuild(void)
     fx_stop();
 }
 
+/* A 1.1 host tells the inventory's revision: an unchanged one spares reading the inventory,
+ * a moved one brings the changes in; revision 0 (unknown) reads it as a 1.0 host would. */
+static uint64_t revision;
+static int inventory_reads;
+static ksc_status (*fixture_foreach)(ksc_host *, const char *, ksc_device_cb, void *);
+
+static uint64_t test_revision(ksc_host *host)
+{
+    (void)host;
+    return revision;
+}
+
+static ksc_status counting_foreach(ksc_host *host, const char *server, ksc_device_cb cb, void *ctx)
+{
+    inventory_reads++;
+    return fixture_foreach(host, server, cb, ctx);
+}
+
+static void sync__inventory_revision_spares_reading_it(void)
+{
+    fx_start();
+    fixture_foreach = FX.services.devices_foreach;
+    FX.services.devices_foreach = counting_foreach;
+    FX.services.devices_revision = test_revision;
+    revision = 41;
+    inventory_reads = 0;
+    fx_seed(40, 3);
+    health_sync_result r;
+    CU_ASSERT_EQUAL_FATAL(fx_sync(0, &r), HEALTH_SYNC_OK);
+    CU_ASSERT_TRUE(inventory_reads > 0);
+    /* unchanged revision: the inventory is not read, the device count still told */
+    inventory_reads = 0;
+    CU_ASSERT_EQUAL(fx_sync(0, &r), HEALTH_SYNC_OK);
+    CU_ASSERT_EQUAL(inventory_reads, 0);
+    CU_ASSERT_EQUAL(r.devices, 43);
+    /* a device changes and the revision moves: the change follows */
+    fx_add_device("44444444-0000-4000-8000-000000000001", "newcomer-device", "Failed");
+    revision = 42;
+    CU_ASSERT_EQUAL(fx_sync(0, &r), HEALTH_SYNC_OK);
+    CU_ASSERT_TRUE(inventory_reads > 0);
+    CU_ASSERT_EQUAL(r.devices, 44);
+    json_object *o;
+    fx_call(mdr_health_malfunctioning, NULL, "{\"search\": \"newcomer\"}", &o);
+    CU_ASSERT_EQUAL(json_object_get_int64(json_object_object_get(o, "total")), 1);
+    json_object_put(o);
+    /* revision unknown: read every time */
+    revision = 0;
+    inventory_reads = 0;
+    CU_ASSERT_EQUAL(fx_sync(0, &r), HEALTH_SYNC_OK);
+    CU_ASSERT_TRUE(inventory_reads > 0);
+    fx_stop();
+}
+
 int main(void)
 {
     static const unit_test tests[] = {
@@ -277,6 +330,7 @@ int main(void)
         {"sync__one_at_a_time", sync__one_at_a_time},
         {"sync__inventory_changes_follow", sync__inventory_changes_follow},
         {"sync__incremental_counts_match_a_rebuild", sync__incremental_counts_match_a_rebuild},
+        {"sync__inventory_revision_spares_reading_it", sync__inventory_revision_spares_reading_it},
         {NULL, NULL}};
     return run_tests("health_sync", tests);
 }
