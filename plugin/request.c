@@ -1,6 +1,7 @@
 #include "request.h"
 #include "reply.h"
 
+#include <ksc_utf8.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,9 +10,14 @@ static int fail(mdr_request_error *e, const char *code, const char *prefix, cons
     e->code = code;
     e->details = json_object_new_object();
     if (field) {
-        char full[256];
-        snprintf(full, sizeof full, "%s%s", prefix ? prefix : "", field);
-        json_object_object_add(e->details, "field", json_object_new_string(full));
+        /* A name from the request may be long or non-ASCII: cut it at a character boundary
+         * so the reply stays valid UTF-8. */
+        char full[256], shown[256];
+        snprintf(full, sizeof full, "%s", prefix ? prefix : "");
+        size_t used = strlen(full);
+        ksc_utf8_printable(full + used, sizeof full - used, field, 100);
+        ksc_utf8_printable(shown, sizeof shown, full, 200);
+        json_object_object_add(e->details, "field", json_object_new_string(shown));
     }
     return -1;
 }
@@ -164,6 +170,13 @@ int mdr_request_validate(const char *json, const mdr_field *fields, json_object 
     if (len > MDR_REQUEST_MAX_BYTES) {
         fail(e, "too_large", NULL, NULL);
         detail_int(e, "max", MDR_REQUEST_MAX_BYTES);
+        return -1;
+    }
+    /* json-c's own UTF-8 check lets overlong forms and encoded surrogates through. */
+    size_t bad_byte = ksc_utf8_invalid_at(json ? json : "", len);
+    if (bad_byte != len) {
+        fail(e, "invalid_json", NULL, NULL);
+        detail_int(e, "offset", (int64_t)bad_byte);
         return -1;
     }
     json_tokener *tok = json_tokener_new_ex(32);

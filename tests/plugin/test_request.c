@@ -5,6 +5,8 @@
 #include "request.h"
 #include "unit.h"
 
+#include <ksc_utf8.h>
+
 static const char *const REGIONS[] = {"europe", "russia", "saudi_arabia", NULL};
 static const mdr_field FIELDS[] = {
     {.name = "code", .type = MDR_FIELD_STRING, .required = 1, .min_len = 3, .max_len = 5},
@@ -15,7 +17,8 @@ static const mdr_field FIELDS[] = {
     {.name = "ids", .type = MDR_FIELD_ARRAY, .max_len = 2},
     {0}};
 
-/* Validates `json`; expects error `code` with details.field == `field` (NULL: no field). */
+/* Validates `json`; expects error `code` with details.field == `field` (NULL:
+ * no field). */
 static void refused(const char *json, const char *code, const char *field)
 {
     json_object *req = NULL;
@@ -75,6 +78,13 @@ static void request__each_invalid_case_refused(void)
     refused("{\"code\": \"abc\", \"limit\": 99999999999999999999999}", "out_of_range", "limit");
     refused("{\"code\": \"abc\", \"region\": \"mars\"}", "not_allowed", "region");
     refused("{\"code\": \"abc\", \"ids\": [1, 2, 3]}", "too_many", "ids");
+    /* Strict UTF-8: json-c alone lets overlong forms and encoded surrogates
+     * through. */
+    refused("{\"code\": \"\xc0\xaa\xc0\xaa\"}", "invalid_json", NULL);
+    refused("{\"code\": \"\xed\xa0\x80"
+            "bc\"}",
+            "invalid_json", NULL);
+    refused("{\"code\": \"\xf4\x90\x80\x80\"}", "invalid_json", NULL);
     size_t big = MDR_REQUEST_MAX_BYTES + 10;
     char *huge = malloc(big + 1);
     memset(huge, ' ', big);
@@ -83,6 +93,26 @@ static void request__each_invalid_case_refused(void)
     huge[big - 1] = '}';
     refused(huge, "too_large", NULL);
     free(huge);
+}
+
+/* An unknown field's name goes back in the reply: cut at a character boundary,
+ * it stays valid UTF-8 however long it is. */
+static void request__long_unknown_name_stays_utf8(void)
+{
+    char json[4096] = "{\"";
+    for (int i = 0; i < 300; i++)
+        strcat(json, "\xd0\xb6"); /* ж */
+    strcat(json, "\": 1}");
+    json_object *req = NULL;
+    mdr_request_error e;
+    CU_ASSERT_EQUAL_FATAL(mdr_request_validate(json, FIELDS, &req, &e), -1);
+    CU_ASSERT_STRING_EQUAL(e.code, "unknown_field");
+    json_object *f = NULL;
+    CU_ASSERT_TRUE_FATAL(json_object_object_get_ex(e.details, "field", &f));
+    const char *name = json_object_get_string(f);
+    CU_ASSERT_TRUE(ksc_utf8_valid(name, strlen(name)));
+    CU_ASSERT_TRUE(strlen(name) < 300);
+    json_object_put(e.details);
 }
 
 static void request__error_reply_localized_with_details(void)
@@ -137,6 +167,7 @@ int main(void)
     static const unit_test tests[] = {
         {"request__valid_request_accepted", request__valid_request_accepted},
         {"request__each_invalid_case_refused", request__each_invalid_case_refused},
+        {"request__long_unknown_name_stays_utf8", request__long_unknown_name_stays_utf8},
         {"request__error_reply_localized_with_details",
          request__error_reply_localized_with_details},
         {"log__secrets_scrubbed", log__secrets_scrubbed},
