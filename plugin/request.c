@@ -183,20 +183,22 @@ int mdr_request_validate(const char *json, const mdr_field *fields, json_object 
     if (!tok)
         return fail(e, "no_memory", NULL, NULL);
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    json_object *obj = len ? json_tokener_parse_ex(tok, json, (int)len) : NULL;
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    /* The terminating NUL goes in too, so a bare number or literal ends instead of waiting
+     * for more input; "null" parses to NULL with success. */
+    json_object *obj = len ? json_tokener_parse_ex(tok, json, (int)len + 1) : NULL;
+    enum json_tokener_error jerr = len ? json_tokener_get_error(tok) : json_tokener_continue;
     size_t end = json_tokener_get_parse_end(tok);
     json_tokener_free(tok);
     /* Only whitespace may follow the value. */
-    while (obj && end < len && strchr(" \t\r\n", json[end]))
+    while (jerr == json_tokener_success && end < len && strchr(" \t\r\n", json[end]))
         end++;
-    if (!obj || jerr != json_tokener_success || end != len) {
+    if (jerr != json_tokener_success || end != len) {
         json_object_put(obj);
         fail(e, "invalid_json", NULL, NULL);
         detail_int(e, "offset", (int64_t)end);
         return -1;
     }
-    if (!json_object_is_type(obj, json_type_object)) {
+    if (!obj || !json_object_is_type(obj, json_type_object)) {
         json_object_put(obj);
         return fail(e, "not_object", NULL, NULL);
     }

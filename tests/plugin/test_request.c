@@ -85,6 +85,11 @@ static void request__each_invalid_case_refused(void)
             "bc\"}",
             "invalid_json", NULL);
     refused("{\"code\": \"\xf4\x90\x80\x80\"}", "invalid_json", NULL);
+    /* Well-formed JSON that is not an object is "not an object", not "invalid
+     * JSON". */
+    refused("null", "not_object", NULL);
+    refused("42", "not_object", NULL);
+    refused(" true ", "not_object", NULL);
     size_t big = MDR_REQUEST_MAX_BYTES + 10;
     char *huge = malloc(big + 1);
     memset(huge, ' ', big);
