@@ -32,6 +32,38 @@ static void detail_str(mdr_request_error *e, const char *key, const char *v)
     json_object_object_add(e->details, key, json_object_new_string(v));
 }
 
+/* json-c cuts object keys at a NUL ("id\u0000x" is read as "id"), so such a key would pass
+ * for a known field. Finds one in the (well-formed) JSON text: 1 with its raw text in key. */
+static int nul_in_key(const char *s, size_t len, char *key, size_t size)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '"')
+            continue;
+        size_t start = ++i;
+        int nul = 0;
+        while (i < len && s[i] != '"') {
+            if (s[i] == '\\') {
+                if (i + 5 < len && s[i + 1] == 'u' && strncmp(s + i + 2, "0000", 4) == 0)
+                    nul = 1;
+                i += 2;
+            } else {
+                i++;
+            }
+        }
+        size_t end = i < len ? i : len, next = end + 1;
+        while (next < len && strchr(" \t\r\n", s[next]))
+            next++;
+        if (nul && next < len && s[next] == ':') {
+            char raw[512];
+            snprintf(raw, sizeof raw, "%.*s", (int)(end - start < 400 ? end - start : 400),
+                     s + start);
+            ksc_utf8_printable(key, size, raw, 100);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static size_t utf8_chars(const char *s, size_t len)
 {
     size_t n = 0;
@@ -201,6 +233,11 @@ int mdr_request_validate(const char *json, const mdr_field *fields, json_object 
     if (!obj || !json_object_is_type(obj, json_type_object)) {
         json_object_put(obj);
         return fail(e, "not_object", NULL, NULL);
+    }
+    char nul_key[256];
+    if (nul_in_key(json, len, nul_key, sizeof nul_key)) {
+        json_object_put(obj);
+        return fail(e, "unknown_field", NULL, nul_key);
     }
     if (mdr_request_validate_object(obj, fields, NULL, e) != 0) {
         json_object_put(obj);

@@ -90,6 +90,9 @@ static void request__each_invalid_case_refused(void)
     refused("null", "not_object", NULL);
     refused("42", "not_object", NULL);
     refused(" true ", "not_object", NULL);
+    /* json-c cuts keys at a NUL: "code\u0000x" must not pass for "code". */
+    refused("{\"code\\u0000x\": \"abc\"}", "unknown_field", "code\\u0000x");
+    refused("{\"code\": \"abc\", \"filter\": {\"a\\u0000\" : 1}}", "unknown_field", "a\\u0000");
     size_t big = MDR_REQUEST_MAX_BYTES + 10;
     char *huge = malloc(big + 1);
     memset(huge, ' ', big);
