@@ -3,6 +3,8 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include <libconfig.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@ typedef enum key_kind {
     K_PROXY_URL, /* "" or a proxy URL */
     K_HOST_LIST, /* "" or comma-separated host names */
     K_FILE,      /* "" or a readable regular file; made absolute */
+    K_CERTS,     /* a K_FILE holding at least one PEM certificate */
     K_PATH,      /* "" or a path; made absolute */
     K_INT
 } key_kind;
@@ -35,13 +38,13 @@ typedef struct key_spec {
 static const key_spec keys[] = {
     {"cloud", "base_url", K_HTTPS_URL, S(cloud_base_url), "https://mdr.kaspersky.com/api/v1", 0, 0,
      0},
-    {"cloud", "extra_ca_file", K_FILE, S(cloud_extra_ca_file), "", 0, 0, 0},
+    {"cloud", "extra_ca_file", K_CERTS, S(cloud_extra_ca_file), "", 0, 0, 0},
     {"cloud", "proxy", K_PROXY_URL, S(cloud_proxy), "", 0, 0, 0},
     {"cloud", "no_proxy", K_HOST_LIST, S(cloud_no_proxy), "", 0, 0, 0},
     {"cloud", "connect_timeout_ms", K_INT, S(cloud_connect_timeout_ms), NULL, 10000, 100, 120000},
     {"cloud", "timeout_ms", K_INT, S(cloud_timeout_ms), NULL, 30000, 1000, 600000},
     {"cloud", "max_retries", K_INT, S(cloud_max_retries), NULL, 3, 0, 10},
-    {"ksn", "trust_anchor", K_FILE, S(ksn_trust_anchor), "", 0, 0, 0},
+    {"ksn", "trust_anchor", K_CERTS, S(ksn_trust_anchor), "", 0, 0, 0},
     {"store", "path", K_PATH, S(store_path), "", 0, 0, 0},
     {"health", "sync_interval_s", K_INT, S(health_sync_interval_s), NULL, 900, 60, 86400},
 };
@@ -200,6 +203,30 @@ static int check_file(ctx *x, int line, const char *key, const char *path)
     return 0;
 }
 
+static int no_password(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf, (void)size, (void)rwflag, (void)u;
+    return 0; /* never prompt: a certificate file needs no password */
+}
+
+/* A trust anchor or CA file that holds no certificate (empty, garbage, a key) would only
+ * show up later as every verification failing; say so where the setting is. */
+static int check_certificates(ctx *x, int line, const char *key, const char *path)
+{
+    BIO *bio = BIO_new_file(path, "r");
+    STACK_OF(X509_INFO) *infos = bio ? PEM_X509_INFO_read_bio(bio, NULL, no_password, NULL) : NULL;
+    int certificates = 0;
+    for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++)
+        if (sk_X509_INFO_value(infos, i)->x509)
+            certificates++;
+    sk_X509_INFO_pop_free(infos, X509_INFO_free);
+    BIO_free(bio);
+    ERR_clear_error();
+    if (!certificates)
+        return failf(x, line, "%s names \"%s\", which holds no PEM certificate", key, path);
+    return 0;
+}
+
 static int apply_key(ctx *x, mdr_config *c, const key_spec *k, const config_setting_t *s,
                      const char *dir)
 {
@@ -244,10 +271,13 @@ static int apply_key(ctx *x, mdr_config *c, const key_spec *k, const config_sett
         value = rc == 0 ? strdup(v) : NULL;
         break;
     case K_FILE:
+    case K_CERTS:
     case K_PATH:
         value = resolve(dir, v);
-        if (value && *value && k->kind == K_FILE)
+        if (value && *value && k->kind != K_PATH)
             rc = check_file(x, line, key, value);
+        if (rc == 0 && value && *value && k->kind == K_CERTS)
+            rc = check_certificates(x, line, key, value);
         break;
     case K_INT:
         break;

@@ -5,6 +5,18 @@
 #include <json-c/json.h>
 
 static char dir[64];
+
+/* A real (self-signed, throwaway) certificate: CA and trust anchor files must hold one. */
+static const char CERT_PEM[] = "-----BEGIN CERTIFICATE-----\n"
+                               "MIIBbTCCAROgAwIBAgIUXKEYffjx7WDYmr7Mt0KYQ0LqCW0wCgYIKoZIzj0EAwIw\n"
+                               "DDEKMAgGA1UEAwwBdDAeFw0yNjExMjIyMDE5MjhaFw0zNjExMTkyMDE5MjhaMAwx\n"
+                               "CjAIBgNVBAMMAXQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATDEY5DcjSHTxg+\n"
+                               "9h/HaxNv2PLbOyWoVj6DEovzqLHJ2M+hgo+9sU39ejMKBnOvoM79Jof6gH3y6u5/\n"
+                               "rHC7uC5Eo1MwUTAdBgNVHQ4EFgQUDarencM0uPNSKwz6gGuTxordb1YwHwYDVR0j\n"
+                               "BBgwFoAUDarencM0uPNSKwz6gGuTxordb1YwDwYDVR0TAQH/BAUwAwEB/zAKBggq\n"
+                               "hkjOPQQDAgNIADBFAiEA1ImqptSiryjx5i3yqGRJkNyAmGD+bxnrD0EPQl6+BiYC\n"
+                               "IFyyLMvkZKhFcu1/5OskNmMN8/mgCPpuE1bJQdN5/JDO\n"
+                               "-----END CERTIFICATE-----\n";
 static char path[128];
 
 static int load(const char *text, mdr_config **c, char *err, size_t size)
@@ -51,7 +63,7 @@ static void config__valid_file_with_relative_paths(void)
     setup();
     char ca[128];
     snprintf(ca, sizeof ca, "%s/extra-ca.pem", dir);
-    write_text(ca, "-----BEGIN CERTIFICATE-----\n");
+    write_text(ca, CERT_PEM);
     mdr_config *c = NULL;
     char err[512];
     int rc =
@@ -103,6 +115,13 @@ static void config__each_invalid_value_refused(void)
     refused("cloud = { extra_ca_file = \"missing.pem\"; };", "missing.pem\", which is not a file");
     refused("ksn = { trust_anchor = \"/\"; };",
             "ksn.trust_anchor names \"/\", which is not a file");
+    char junk[128];
+    snprintf(junk, sizeof junk, "%s/junk.pem", dir);
+    write_text(junk, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+    refused("ksn = { trust_anchor = \"junk.pem\"; };", "ksn.trust_anchor names \"");
+    refused("ksn = { trust_anchor = \"junk.pem\"; };", "which holds no PEM certificate");
+    write_text(junk, "");
+    refused("cloud = { extra_ca_file = \"junk.pem\"; };", "which holds no PEM certificate");
     refused("health = { sync_interval_s = 5; };", "health.sync_interval_s must be between 60");
     refused("cloud = { base_ur1 = \"https://x\"; };", "unknown setting \"cloud.base_ur1\"");
     refused("clod = { };", "unknown setting \"clod\"");
