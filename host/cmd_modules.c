@@ -161,10 +161,12 @@ static int json_well_formed(const char *text, char *err, size_t err_size)
 {
     json_tokener *tok = json_tokener_new();
     size_t len = strlen(text);
-    json_object *obj = json_tokener_parse_ex(tok, text, (int)len);
+    /* The terminating NUL goes in too, so a bare number or literal ("42", "null") ends
+     * there instead of waiting for more input; null parses to NULL with success. */
+    json_object *obj = json_tokener_parse_ex(tok, text, (int)len + 1);
     enum json_tokener_error e = json_tokener_get_error(tok);
     size_t used = json_tokener_get_parse_end(tok);
-    int ok = obj && e == json_tokener_success;
+    int ok = e == json_tokener_success;
     if (ok)
         for (size_t i = used; i < len; i++)
             if (!strchr(" \t\r\n", text[i])) {
@@ -172,9 +174,9 @@ static int json_well_formed(const char *text, char *err, size_t err_size)
                 ok = 0;
                 break;
             }
-    if (!obj && e == json_tokener_continue)
+    if (e == json_tokener_continue || e == json_tokener_error_parse_eof)
         snprintf(err, err_size, "the JSON text ends too early");
-    else if (!obj)
+    else if (e != json_tokener_success)
         snprintf(err, err_size, "%s at offset %zu", json_tokener_error_desc(e), used);
     json_object_put(obj);
     json_tokener_free(tok);

@@ -113,6 +113,11 @@ bad_json)
   echo '{"a": [1, 2]}' >"$work/req.json"
   run call echo.say "@$work/req.json"; expect_rc 0 "good JSON file"
   [ "$(jqo '.echo.a[1]')" = "2" ] || fail "request not passed"
+  # well-formed values that are not objects reach the module (which decides), not "bad JSON"
+  for value in 42 null true '"x"'; do
+    run call echo.say "$value"
+    echo "$ERR" | grep -q "not well-formed JSON" && fail "'$value' called malformed"
+  done
   pass ;;
 
 unknown_action)
