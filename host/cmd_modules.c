@@ -1,5 +1,6 @@
 /* cmd_modules.c — the commands that talk to modules: plugins, rights, call, login, timer. */
 #include "accounts.h"
+#include "call_errors.h"
 #include "cli.h"
 #include "loader.h"
 #include "notifications.h"
@@ -127,57 +128,60 @@ int cmd_rights(host_ctx *ctx, int argc, char **argv)
     return EXIT_OK;
 }
 
-/* The request text: inline JSON or @FILE; "{}" when absent. Caller frees. */
-static char *read_request(const char *arg)
+/* The request text: inline JSON or @FILE; "{}" when absent. Caller frees. NULL after
+ * printing the localized error (exit EXIT_INVALID). */
+static char *read_request(const char *arg, const char *lang)
 {
     if (!arg)
         return strdup("{}");
     if (arg[0] != '@')
-        return strdup(arg);
+        return strdup(arg); /* the kernel bounds one argument far below the limit */
     FILE *f = fopen(arg + 1, "rb");
-    if (!f) {
-        fprintf(stderr, "ksc-host: cannot read the request file %s\n", arg + 1);
+    char *buf = f ? malloc(MAX_REQUEST_BYTES + 1) : NULL;
+    size_t n = buf ? fread(buf, 1, MAX_REQUEST_BYTES + 1, f) : 0;
+    int read_failed = !f || !buf || ferror(f);
+    if (f)
+        fclose(f);
+    if (read_failed) {
+        free(buf);
+        call_error(lang, EXIT_INVALID, "request_unreadable", call_error_detail("file", arg + 1));
         return NULL;
     }
-    char *buf = malloc(MAX_REQUEST_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, MAX_REQUEST_BYTES + 1, f) : 0;
-    fclose(f);
-    if (!buf || n > MAX_REQUEST_BYTES) {
-        fprintf(stderr, "ksc-host: the request file is larger than %u bytes\n", MAX_REQUEST_BYTES);
+    if (n > MAX_REQUEST_BYTES) {
         free(buf);
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "max", json_object_new_int64(MAX_REQUEST_BYTES));
+        call_error(lang, EXIT_INVALID, "request_too_large", d);
         return NULL;
     }
     buf[n] = '\0';
     if (strlen(buf) != n) {
-        fprintf(stderr, "ksc-host: the request file contains a NUL byte\n");
         free(buf);
+        call_error(lang, EXIT_INVALID, "request_nul", NULL);
         return NULL;
     }
     return buf;
 }
 
-/* Whether text is one well-formed JSON value (nothing after it but blanks). */
-static int json_well_formed(const char *text, char *err, size_t err_size)
+/* Whether text is one well-formed JSON value (nothing after it but blanks); on failure the
+ * byte offset and json-c's reason. The terminating NUL is given to the tokener so that a
+ * bare number or literal ("42", "null") ends there instead of waiting for more input. */
+static int json_well_formed(const char *text, size_t *offset, const char **reason)
 {
     json_tokener *tok = json_tokener_new();
     size_t len = strlen(text);
-    /* The terminating NUL goes in too, so a bare number or literal ("42", "null") ends
-     * there instead of waiting for more input; null parses to NULL with success. */
     json_object *obj = json_tokener_parse_ex(tok, text, (int)len + 1);
     enum json_tokener_error e = json_tokener_get_error(tok);
     size_t used = json_tokener_get_parse_end(tok);
     int ok = e == json_tokener_success;
-    if (ok)
-        for (size_t i = used; i < len; i++)
-            if (!strchr(" \t\r\n", text[i])) {
-                snprintf(err, err_size, "unexpected text after the JSON value at offset %zu", i);
-                ok = 0;
-                break;
-            }
-    if (e == json_tokener_continue || e == json_tokener_error_parse_eof)
-        snprintf(err, err_size, "the JSON text ends too early");
-    else if (e != json_tokener_success)
-        snprintf(err, err_size, "%s at offset %zu", json_tokener_error_desc(e), used);
+    *offset = used;
+    *reason = json_tokener_error_desc(e);
+    for (size_t i = used; ok && i < len; i++)
+        if (!strchr(" \t\r\n", text[i])) {
+            *offset = i;
+            *reason = "unexpected text after the JSON value";
+            ok = 0;
+        }
     json_object_put(obj);
     json_tokener_free(tok);
     return ok;
@@ -269,81 +273,98 @@ static void print_response(const char *response, ksc_status status)
     cli_print_json(obj);
 }
 
+/* The call's language: --lang when valid, else the user's, else English. */
+static void call_language(host_ctx *ctx, const char *option, const char *user, char *lang,
+                          size_t size)
+{
+    if (option && host_valid_lang(option))
+        snprintf(lang, size, "%s", option);
+    else if (accounts_user_language(ctx, user, lang, size) != KSC_OK || !host_valid_lang(lang))
+        snprintf(lang, size, "en");
+}
+
+/* The module's init error when it is an error object, else the host's own. */
+static int init_failed(const char *module, const char *lang, char *error_json)
+{
+    json_object *obj = error_json ? json_tokener_parse(error_json) : NULL;
+    json_object *error = NULL, *message = NULL;
+    free(error_json);
+    if (obj && json_object_object_get_ex(obj, "error", &error) &&
+        json_object_object_get_ex(error, "message", &message) &&
+        json_object_is_type(message, json_type_string)) {
+        cli_print_json(obj); /* its message went to stderr with the start failure */
+        return EXIT_FAILED;
+    }
+    json_object_put(obj);
+    return call_error(lang, EXIT_FAILED, "module_failed", call_error_detail("module", module));
+}
+
 static int run_call(host_ctx *ctx, const cli_args *a)
 {
     const char *user = cli_get(a, "--user") ? cli_get(a, "--user") : "admin";
     const char *server = cli_get(a, "--server") ? cli_get(a, "--server") : "main";
-    const char *lang = cli_get(a, "--lang");
     const char *output = cli_get(a, "--output");
     const char *action_name = a->pos[0];
+    char lang[8];
+    call_language(ctx, cli_get(a, "--lang"), user, lang, sizeof lang);
 
-    if (!accounts_user_exists(ctx, user)) {
-        fprintf(stderr, "ksc-host: unknown user '%s'\n", user);
-        return EXIT_INVALID;
-    }
-    if (!servers_exists(ctx, server)) {
-        fprintf(stderr, "ksc-host: unknown server '%s'\n", server);
-        return EXIT_INVALID;
-    }
-    char user_lang[8];
-    if (lang && !host_valid_lang(lang)) {
-        fprintf(stderr, "ksc-host: unsupported language '%s' (use en, ru, de, es, fr or it)\n",
-                lang);
-        return EXIT_INVALID;
-    }
-    if (!lang) {
-        if (accounts_user_language(ctx, user, user_lang, sizeof user_lang) != KSC_OK)
-            snprintf(user_lang, sizeof user_lang, "en");
-        lang = user_lang;
-    }
-    char *request = read_request(a->npos > 1 ? a->pos[1] : NULL);
-    if (!request)
-        return EXIT_INVALID;
-    char err[256];
-    if (!json_well_formed(request, err, sizeof err)) {
-        fprintf(stderr, "ksc-host: the request is not well-formed JSON: %s\n", err);
-        free(request);
-        return EXIT_INVALID;
-    }
+    if (cli_get(a, "--lang") && !host_valid_lang(cli_get(a, "--lang")))
+        return call_error(lang, EXIT_INVALID, "unsupported_language",
+                          call_error_detail("lang", cli_get(a, "--lang")));
+    if (!accounts_user_exists(ctx, user))
+        return call_error(lang, EXIT_INVALID, "unknown_user", call_error_detail("user", user));
+    if (!servers_exists(ctx, server))
+        return call_error(lang, EXIT_INVALID, "unknown_server",
+                          call_error_detail("server", server));
     host_module *owner = NULL;
     const ksc_action *action = loader_find_action(ctx, action_name, &owner);
-    if (!action) {
-        fprintf(stderr, "ksc-host: unknown action '%s' (see `ksc-host plugins`)\n", action_name);
-        free(request);
+    if (!action)
+        return call_error(lang, EXIT_INVALID, "unknown_action",
+                          call_error_detail("action", action_name));
+    if (action->produces_file != (output != NULL))
+        return call_error(lang, EXIT_INVALID,
+                          action->produces_file ? "output_required" : "output_not_allowed",
+                          call_error_detail("action", action_name));
+    char *request = read_request(a->npos > 1 ? a->pos[1] : NULL, lang);
+    if (!request)
         return EXIT_INVALID;
-    }
-    if (action->produces_file && !output) {
+    size_t offset;
+    const char *reason;
+    if (!json_well_formed(request, &offset, &reason)) {
         free(request);
-        fprintf(stderr, "ksc-host: the action %s produces a file: give --output FILE\n",
-                action_name);
-        return cli_usage(NULL);
-    }
-    if (!action->produces_file && output) {
-        free(request);
-        fprintf(stderr, "ksc-host: the action %s does not produce a file: drop --output\n",
-                action_name);
-        return cli_usage(NULL);
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "offset", json_object_new_int64((int64_t)offset));
+        json_object_object_add(d, "reason", json_object_new_string(reason));
+        return call_error(lang, EXIT_INVALID, "invalid_json", d);
     }
     if (deny_if_missing(ctx, action, user, server, lang)) {
         free(request);
         return EXIT_DENIED;
     }
-    if (loader_init(ctx, owner) != KSC_OK) {
+    char *init_error = NULL;
+    if (loader_init_verbose(ctx, owner, &init_error) != KSC_OK) {
         free(request);
-        return EXIT_FAILED;
+        return init_failed(owner->name, lang, init_error);
     }
     file_output out;
     if (output && file_output_open(&out, output) != 0) {
         free(request);
-        return EXIT_FAILED;
+        json_object *d = call_error_detail("file", output);
+        json_object_object_add(d, "reason", json_object_new_string(out.error));
+        return call_error(lang, EXIT_FAILED, "output_failed", d);
     }
     ksc_call call = {
         sizeof call, action_name, user, server, lang, request, output ? &out.sink : NULL};
     char *response = NULL;
     ksc_status status = action->run(owner->instance, &call, &response);
     int rc = host_exit_code(status);
-    if (output && file_output_finish(&out, status == KSC_OK) != 0 && status == KSC_OK)
-        rc = EXIT_FAILED;
+    if (output && file_output_finish(&out, status == KSC_OK) != 0 && status == KSC_OK) {
+        free(response);
+        free(request);
+        json_object *d = call_error_detail("file", output);
+        json_object_object_add(d, "reason", json_object_new_string(out.error));
+        return call_error(lang, EXIT_FAILED, "output_failed", d);
+    }
     print_response(response, status);
     free(response);
     free(request);

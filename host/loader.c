@@ -199,8 +199,10 @@ size_t loader_load_all(host_ctx *ctx)
     return refused;
 }
 
-ksc_status loader_init(host_ctx *ctx, host_module *m)
+ksc_status loader_init_verbose(host_ctx *ctx, host_module *m, char **error_out)
 {
+    if (error_out)
+        *error_out = NULL;
     if (m->instance)
         return KSC_OK;
     m->handle_for_module.ctx = ctx;
@@ -217,9 +219,18 @@ ksc_status loader_init(host_ctx *ctx, host_module *m)
             status = KSC_ERR_FAILED; /* init "succeeded" without an instance */
         fprintf(stderr, "ksc-host: module %s failed to start (status %d)%s%s\n", m->name,
                 (int)status, error_json ? ": " : "", error_json ? error_json : "");
+        if (error_out) {
+            *error_out = error_json;
+            error_json = NULL;
+        }
     }
     free(error_json);
     return status;
+}
+
+ksc_status loader_init(host_ctx *ctx, host_module *m)
+{
+    return loader_init_verbose(ctx, m, NULL);
 }
 
 void loader_init_all(host_ctx *ctx)

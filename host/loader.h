@@ -12,6 +12,9 @@ size_t loader_load_all(host_ctx *ctx);
 /* Calls the module's init with its services table and config path (once). Returns KSC_OK or
  * the module's status, printing its error message on stderr. */
 ksc_status loader_init(host_ctx *ctx, host_module *m);
+/* The same; on failure *error_json (when given) receives the module's error text (caller
+ * frees), else NULL. */
+ksc_status loader_init_verbose(host_ctx *ctx, host_module *m, char **error_json);
 
 /* Initialises every loaded module; those that fail stay loaded but uninitialised. */
 void loader_init_all(host_ctx *ctx);

@@ -32,12 +32,12 @@ int file_output_open(file_output *o, const char *path)
     memset(o, 0, sizeof *o);
     if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path ||
         snprintf(o->tmp, sizeof o->tmp, "%s.partial.XXXXXX", path) >= (int)sizeof o->tmp) {
-        fprintf(stderr, "ksc-host: output path too long\n");
+        snprintf(o->error, sizeof o->error, "%s", strerror(ENAMETOOLONG));
         return -1;
     }
     int fd = mkstemp(o->tmp);
     if (fd < 0 || !(o->file = fdopen(fd, "wb"))) {
-        fprintf(stderr, "ksc-host: cannot create a file next to %s: %s\n", path, strerror(errno));
+        snprintf(o->error, sizeof o->error, "%s", strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -58,8 +58,7 @@ int file_output_finish(file_output *o, int success)
     o->file = NULL;
     if (ok && rename(o->tmp, o->path) == 0)
         return 0;
-    if (success)
-        fprintf(stderr, "ksc-host: cannot write %s: %s\n", o->path, strerror(errno));
+    snprintf(o->error, sizeof o->error, "%s", strerror(o->failed || !errno ? EIO : errno));
     unlink(o->tmp);
     return -1;
 }

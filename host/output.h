@@ -16,6 +16,7 @@ typedef struct file_output {
     char content_type[128];
     char file_name[256];
     size_t bytes;
+    char error[256]; /* why open or finish failed (strerror text) */
 } file_output;
 
 /* Opens a temporary file next to `path`. Returns 0, or -1 with a message on stderr. */

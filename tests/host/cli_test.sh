@@ -106,6 +106,7 @@ bad_json)
     run call echo.say "$bad"
     expect_rc 4 "bad JSON '$bad'"
     echo "$ERR" | grep -q "not well-formed JSON" || fail "message for '$bad'"
+    [ "$(jqo '.error.code')" = "invalid_json" ] || fail "error object for '$bad'"
   done
   echo '{"a": [1,' >"$work/req.json"
   run call echo.say "@$work/req.json"; expect_rc 4 "bad JSON file"
@@ -123,20 +124,25 @@ bad_json)
 unknown_action)
   run call echo.nope '{}'
   expect_rc 4
-  echo "$ERR" | grep -q "unknown action 'echo.nope'" || fail "message"
+  [ "$(jqo '.error.code')" = "unknown_action" ] || fail "error object"
+  echo "$ERR" | grep -q "Unknown action echo.nope" || fail "message"
+  run call --lang ru echo.nope '{}'
+  echo "$(jqo '.error.message')" | grep -q "Неизвестное действие echo.nope" || fail "ru message"
   pass ;;
 
 unknown_user)
   run call --user mallory echo.say '{}'
   expect_rc 4
-  echo "$ERR" | grep -q "unknown user 'mallory'" || fail "message"
+  [ "$(jqo '.error.details.user')" = "mallory" ] || fail "error object"
+  echo "$ERR" | grep -q "Unknown user mallory" || fail "message"
   run login --user mallory; expect_rc 4 "login"
   pass ;;
 
 wrong_language)
   run call --lang xx echo.say '{}'
   expect_rc 4
-  echo "$ERR" | grep -q "unsupported language 'xx'" || fail "message"
+  [ "$(jqo '.error.code')" = "unsupported_language" ] || fail "error object"
+  echo "$ERR" | grep -q "Unsupported language xx" || fail "message"
   run user add zed --lang klingon; expect_rc 4 "user add with a bad language"
   run call --lang de echo.say '{}'; expect_rc 0
   [ "$(jqo '.lang')" = "de" ] || fail "lang not passed"
@@ -146,7 +152,8 @@ wrong_language)
 unknown_server)
   run call --server nowhere echo.say '{}'
   expect_rc 4
-  echo "$ERR" | grep -q "unknown server 'nowhere'" || fail "message"
+  [ "$(jqo '.error.code')" = "unknown_server" ] || fail "error object"
+  echo "$ERR" | grep -q "Unknown Administration Server nowhere" || fail "message"
   run ksn show --server nowhere; expect_rc 4 "ksn show"
   pass ;;
 
@@ -161,9 +168,14 @@ output_file)
   [ ! -e "$work/new.txt" ] || fail "a failed export left a file"
   ls "$work" | grep -q partial && fail "temporary file left behind"
   run call echo.file '{"text":"x"}'
-  expect_rc 2 "produces_file without --output"
+  expect_rc 4 "produces_file without --output"
+  [ "$(jqo '.error.code')" = "output_required" ] || fail "error object without --output"
   run call --output "$work/x.txt" echo.clock
-  expect_rc 2 "--output on an action without a file"
+  expect_rc 4 "--output on an action without a file"
+  [ "$(jqo '.error.code')" = "output_not_allowed" ] || fail "error object with --output"
+  run call --output "$work/no-dir/x.txt" echo.file '{"text":"x"}'
+  expect_rc 1 "--output in a missing directory"
+  [ "$(jqo '.error.code')" = "output_failed" ] || fail "error object for an unwritable file"
   pass ;;
 
 env_reload)
