@@ -97,10 +97,12 @@ char *env_get_value(host_ctx *ctx, const char *path, const char *key)
     char *line = NULL, *found = NULL;
     size_t cap = 0;
     unsigned lineno = 0;
-    while (getline(&line, &cap, f) >= 0) {
+    ssize_t got;
+    while ((got = getline(&line, &cap, f)) >= 0) {
         lineno++;
         char *k, *v;
-        int rc = parse_line(line, &k, &v);
+        /* A NUL would cut the value short without a word: the line is malformed. */
+        int rc = memchr(line, '\0', (size_t)got) ? -1 : parse_line(line, &k, &v);
         if (rc < 0) {
             host_log(ctx, "", KSC_LOG_WARNING, "%s:%u: malformed line ignored", path, lineno);
             continue;
