@@ -965,31 +965,40 @@ static int totals_agree(totals_job *t, sqlite3 *db, char *reason, size_t reason_
         *e = t->error;
         return -1;
     }
-    /* the stage's rows that are new, and the stored versions of those that are not */
-    int64_t stored = scalar(db, "SELECT count(*) FROM health_assets");
-    int64_t fresh = scalar(db, "SELECT count(*) FROM temp.health_stage s WHERE NOT EXISTS "
-                               "(SELECT 1 FROM health_assets a WHERE a.asset_id = s.asset_id)");
+    /* One pass over the stage (a few thousand rows) and the summary, which counts every
+     * stored asset by tenant (kept exact by every sync; were it not, the mismatch would
+     * bring a full sync, which rebuilds it). */
+    static const char *const sql =
+        "SELECT (SELECT coalesce(sum(n), 0) FROM health_summary WHERE kind = 0), "
+        "(SELECT count(*) FROM health_assets WHERE isolated = 1), "
+        "count(*) FILTER (WHERE a.id IS NULL), count(a.id), "
+        "count(*) FILTER (WHERE a.isolated = 1), count(*) FILTER (WHERE s.isolated = 1), "
+        "count(*) FILTER (WHERE s.tenant IN (SELECT tenant FROM health_summary WHERE kind = 0)) "
+        "FROM temp.health_stage s LEFT JOIN health_assets a ON a.asset_id = s.asset_id";
+    sqlite3_stmt *q = NULL;
+    int64_t v[7] = {0};
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_finalize(q);
+        *st = MDR_CLOUD_ERR_STORE;
+        return -1;
+    }
+    for (int i = 0; i < 7; i++)
+        v[i] = sqlite3_column_int64(q, i);
+    sqlite3_finalize(q);
+    int64_t stored = v[0], stored_isolated = v[1], fresh = v[2], restaged = v[3];
+    int64_t restaged_isolated = v[4], staged_isolated = v[5], staged_known = v[6];
     if (t->total != stored + fresh) {
         snprintf(reason, reason_size, "count_mismatch");
         return 0;
     }
-    int64_t isolated = scalar(db, "SELECT (SELECT count(*) FROM health_assets WHERE isolated = 1) "
-                                  "- (SELECT count(*) FROM temp.health_stage s JOIN health_assets "
-                                  "a ON a.asset_id = s.asset_id WHERE a.isolated = 1) "
-                                  "+ (SELECT count(*) FROM temp.health_stage WHERE isolated = 1)");
-    if (t->isolated != isolated) {
+    /* the stage's rows replace their stored versions */
+    if (t->isolated != stored_isolated - restaged_isolated + staged_isolated) {
         snprintf(reason, reason_size, "isolation_changed");
         return 0;
     }
-    /* Assets under the tenant names already stored (the summary counts every stored asset
-     * by tenant), as the store will hold them after this sync: a tenant renamed without new
-     * telemetry makes the cloud's count smaller. */
-    int64_t known = scalar(db, "SELECT (SELECT coalesce(sum(n), 0) FROM health_summary WHERE "
-                               "kind = 0) - (SELECT count(*) FROM temp.health_stage s JOIN "
-                               "health_assets a ON a.asset_id = s.asset_id) + (SELECT count(*) "
-                               "FROM temp.health_stage WHERE tenant IN (SELECT tenant FROM "
-                               "health_summary WHERE kind = 0))");
-    if (t->known != known) {
+    /* Assets under the tenant names already stored, as the store will hold them after this
+     * sync: a tenant renamed without new telemetry makes the cloud's count smaller. */
+    if (t->known != stored - restaged + staged_known) {
         snprintf(reason, reason_size, "tenants_changed");
         return 0;
     }

@@ -34,7 +34,7 @@ OPT, _ = p.parse_known_args()
 
 from harness import World  # noqa: E402  (reads --host/--sandbox/--plugins)
 
-SEED, TENANTS, CAP, PAGE = 7, 10, 10000, 1000
+SEED, TENANTS, CAP, PAGE, RUNS = 7, 10, 10000, 1000, 5
 FIELDS = ["asset_id", "host_name", "domain", "first_seen", "last_seen", "os_version",
           "installed_product_info", "ksc_host_id", "tenant_name", "isolation", "status",
           "protection_issues_integral"]
@@ -79,8 +79,17 @@ try:
         f"applied (upsert, inventory copy, join, summary) {r['apply_ms']} ms")
     full_wall = wall
     peak = rss
-    wall, rss, r = timed_host(world, "call", "mdr.health.sync")
-    say(f"incremental sync, nothing changed: {wall * 1000:.0f} ms wall (process start included), "
+    # the incremental figures are the median of RUNS syncs (one sync on 2 shared cores varies
+    # by +-50%); the range is given beside it
+    runs = []
+    for _ in range(RUNS):
+        wall, rss, r = timed_host(world, "call", "mdr.health.sync")
+        runs.append((r["duration_ms"], wall, rss, r))
+        peak = max(peak, rss)
+    runs.sort(key=lambda x: x[0])
+    _, wall, rss, r = runs[len(runs) // 2]
+    say(f"incremental sync, nothing changed (median of {RUNS}; {runs[0][0]}-{runs[-1][0]} ms): "
+        f"{wall * 1000:.0f} ms wall (process start included), "
         f"{r['duration_ms']} ms inside the module ({r['mode']}, {r['fetched']} re-read in the "
         f"overlap window, {r['changed']} changed, {r['requests']} requests)")
     say(f"    phases: windows {r['plan_ms']} ms, pages fetched + staged {r['fetch_ms']} ms, "
@@ -88,13 +97,21 @@ try:
         f"{r['duration_ms'] - r['plan_ms'] - r['fetch_ms'] - r['apply_ms']} ms")
     incr_ms = r["duration_ms"]
     peak = max(peak, rss)
-    touched = world.sandbox.admin("assets/touch", {"fraction": 0.01})["touched"]
-    wall, rss, r = timed_host(world, "call", "mdr.health.sync")
-    say(f"incremental sync with 1% changed ({touched} assets report now with a new status, "
+    runs = []
+    for _ in range(RUNS):  # the same 1% each time, their status flipped again
+        touched = world.sandbox.admin("assets/touch", {"fraction": 0.01})["touched"]
+        wall, rss, r = timed_host(world, "call", "mdr.health.sync")
+        runs.append((r["duration_ms"], wall, rss, r))
+        peak = max(peak, rss)
+    runs.sort(key=lambda x: x[0])
+    _, wall, rss, r = runs[len(runs) // 2]
+    say(f"incremental sync with 1% changed (median of {RUNS}; {runs[0][0]}-{runs[-1][0]} ms; "
+        f"{touched} assets report now with a new status, "
         f"sandbox admin assets/touch): {wall * 1000:.0f} ms wall, {r['duration_ms']} ms inside "
         f"the module ({r['mode']}, {r['fetched']} fetched, {r['changed']} changed, "
-        f"{r['requests']} requests; apply {r['apply_ms']} ms)")
-    peak = max(peak, rss)
+        f"{r['requests']} requests)")
+    say(f"    phases: windows {r['plan_ms']} ms, pages fetched + staged {r['fetch_ms']} ms, "
+        f"applied {r['apply_ms']} ms, the rest {r['duration_ms'] - r['plan_ms'] - r['fetch_ms'] - r['apply_ms']} ms")
     wall, rss, r = timed_host(world, "call", "mdr.health.sync", '{"full": true}')
     say(f"full reconcile of unchanged data: {wall:.2f} s wall, {r['changed']} changed, "
         f"peak RSS {rss:.0f} MB")
