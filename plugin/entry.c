@@ -138,8 +138,8 @@ static ksc_status init_fail(const ksc_host_services *services, ksc_status status
 static int services_usable(const ksc_host_services *s)
 {
     return s && KSC_HAS_MEMBER(s, ksc_host_services, background_connection) &&
-           s->abi_major == KSC_PLUGIN_ABI_MAJOR &&
-           s->alloc && s->free && s->log && s->now_ms && s->data_dir && s->secret_key;
+           s->abi_major == KSC_PLUGIN_ABI_MAJOR && s->alloc && s->free && s->log && s->now_ms &&
+           s->data_dir && s->secret_key;
 }
 
 static char *default_store_path(const ksc_host_services *s)
