@@ -166,12 +166,9 @@ static ksc_status build_status(ksc_module *m, const ksc_call *call, json_object 
 
 ksc_status mdr_activation_status(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req;
-    static const mdr_field none[] = {{0}};
-    ksc_status st = mdr_request_parse(m->services, call, none, &req, response);
+    ksc_status st = mdr_request_none(m->services, call, response);
     if (st != KSC_OK)
         return st;
-    json_object_put(req);
     json_object *out = NULL;
     st = build_status(m, call, NULL, &out, response);
     return st == KSC_OK ? mdr_reply_ok(m->services, out, response) : st;
@@ -421,22 +418,16 @@ static ksc_status stop_step(ksc_module *m, const ksc_call *call, const char *pat
 
 ksc_status mdr_activation_revoke_consent(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req;
-    static const mdr_field none[] = {{0}};
-    ksc_status st = mdr_request_parse(m->services, call, none, &req, response);
+    ksc_status st = mdr_request_none(m->services, call, response);
     if (st != KSC_OK)
         return st;
-    json_object_put(req);
     return stop_step(m, call, "activation/revoke-consent", "revoke_consent", response);
 }
 
 ksc_status mdr_activation_terminate(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req;
-    static const mdr_field none[] = {{0}};
-    ksc_status st = mdr_request_parse(m->services, call, none, &req, response);
+    ksc_status st = mdr_request_none(m->services, call, response);
     if (st != KSC_OK)
         return st;
-    json_object_put(req);
     return stop_step(m, call, "activation/terminate", "terminate", response);
 }

@@ -43,11 +43,6 @@ static ksc_status reply_request_error(ksc_module *m, const ksc_call *call, mdr_r
     return mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, e->code, e->details, response);
 }
 
-static int64_t now_ms(ksc_module *m)
-{
-    return m->services->now_ms(m->services->host);
-}
-
 static json_object *last_good_sync(sqlite3 *db)
 {
     char *v = NULL;
@@ -84,7 +79,7 @@ static ksc_status list_action(ksc_module *m, const ksc_call *call, health_list l
         return st;
     health_query q;
     mdr_request_error e;
-    if (health_query_from_json(req, list, now_ms(m), &q, &e) != 0) {
+    if (health_query_from_json(req, list, mdr_now(m), &q, &e) != 0) {
         json_object_put(req);
         return reply_request_error(m, call, &e, response);
     }
@@ -258,7 +253,7 @@ ksc_status mdr_health_export(ksc_module *m, const ksc_call *call, char **respons
                                json_object_new_string(mdr_req_string(req, "sort", "")));
     json_object_put(req);
     health_query q;
-    int bad = health_query_from_json(merged, list, now_ms(m), &q, &e);
+    int bad = health_query_from_json(merged, list, mdr_now(m), &q, &e);
     json_object_put(merged);
     if (bad)
         return reply_request_error(m, call, &e, response);

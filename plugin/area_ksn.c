@@ -133,23 +133,17 @@ json_object *mdr_ksn_status_json(ksc_module *m, const char *server, const char *
 
 ksc_status mdr_ksn_status_action(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req;
-    static const mdr_field none[] = {{0}};
-    ksc_status st = mdr_request_parse(m->services, call, none, &req, response);
+    ksc_status st = mdr_request_none(m->services, call, response);
     if (st != KSC_OK)
         return st;
-    json_object_put(req);
     return mdr_reply_ok(m->services, mdr_ksn_status_json(m, call->server, call->lang), response);
 }
 
 ksc_status mdr_ksn_update_action(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req;
-    static const mdr_field none[] = {{0}};
-    ksc_status st = mdr_request_parse(m->services, call, none, &req, response);
+    ksc_status st = mdr_request_none(m->services, call, response);
     if (st != KSC_OK)
         return st;
-    json_object_put(req);
     mdr_ksn_update_result r;
     mdr_ksn_update(m, call->server, call->user, "action", &r);
     if (r.outcome != MDR_KSN_INSTALLED && r.outcome != MDR_KSN_UP_TO_DATE)

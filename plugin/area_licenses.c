@@ -31,11 +31,6 @@ static const mdr_cloud_code_map LICENSE_CODES[] = {
     {"license_not_current", KSC_ERR_CONFLICT, "license_not_current"},
     {NULL, 0, NULL}};
 
-static int64_t host_now(ksc_module *m)
-{
-    return m->services->now_ms(m->services->host);
-}
-
 static void add_time(json_object *o, const char *ms_key, const char *date_key, int64_t ms)
 {
     char date[16];
@@ -69,7 +64,7 @@ ksc_status mdr_licenses_list(ksc_module *m, const ksc_call *call, char **respons
     int force = mdr_req_bool(req, "refresh", 0);
     json_object_put(req);
 
-    int64_t now = host_now(m), refreshed = 0;
+    int64_t now = mdr_now(m), refreshed = 0;
     json_object *list = NULL;
     mdr_cloud_error err;
     if (mdr_licenses_get(m, now, force, &list, &refreshed, &err) != MDR_CLOUD_OK)
@@ -80,16 +75,12 @@ ksc_status mdr_licenses_list(ksc_module *m, const ksc_call *call, char **respons
     return mdr_reply_ok(m->services, out, response);
 }
 
-static const mdr_field NO_FIELDS[] = {{0}};
-
 ksc_status mdr_licenses_refresh(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req;
-    ksc_status st = mdr_request_parse(m->services, call, NO_FIELDS, &req, response);
+    ksc_status st = mdr_request_none(m->services, call, response);
     if (st != KSC_OK)
         return st;
-    json_object_put(req);
-    int64_t now = host_now(m);
+    int64_t now = mdr_now(m);
     json_object *list = NULL, *changes = NULL;
     mdr_cloud_error err;
     mdr_cloud_error_clear(&err);
@@ -144,7 +135,7 @@ ksc_status mdr_licenses_add(ksc_module *m, const ksc_call *call, char **response
     if (bad)
         return mdr_rule_reply(m->services, call->lang, &e, response);
 
-    int64_t now = host_now(m), refreshed;
+    int64_t now = mdr_now(m), refreshed;
     json_object *before = NULL;
     mdr_cloud_error err;
     if (mdr_licenses_get(m, now, 1, &before, &refreshed, &err) != MDR_CLOUD_OK)
@@ -208,7 +199,7 @@ ksc_status mdr_licenses_remove(ksc_module *m, const ksc_call *call, char **respo
     int confirmed = mdr_req_bool(req, "confirm", 0);
     json_object_put(req);
 
-    int64_t now = host_now(m), refreshed;
+    int64_t now = mdr_now(m), refreshed;
     json_object *list = NULL;
     mdr_cloud_error err;
     if (mdr_licenses_get(m, now, 1, &list, &refreshed, &err) != MDR_CLOUD_OK)
@@ -255,15 +246,13 @@ ksc_status mdr_licenses_remove(ksc_module *m, const ksc_call *call, char **respo
 
 ksc_status mdr_licenses_export_by_tenant(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req;
-    ksc_status st = mdr_request_parse(m->services, call, NO_FIELDS, &req, response);
+    ksc_status st = mdr_request_none(m->services, call, response);
     if (st != KSC_OK)
         return st;
-    json_object_put(req);
     if ((st = need_output(m, call, response)) != KSC_OK)
         return st;
 
-    int64_t now = host_now(m), refreshed;
+    int64_t now = mdr_now(m), refreshed;
     json_object *licenses = NULL, *rows = NULL, *body = json_object_new_object();
     mdr_cloud_error err;
     mdr_cloud_status cs = mdr_licenses_get(m, now, 1, &licenses, &refreshed, &err);
@@ -367,7 +356,7 @@ ksc_status mdr_licenses_archive(ksc_module *m, const ksc_call *call, char **resp
     if ((st = need_output(m, call, response)) != KSC_OK)
         return st;
 
-    int64_t now = host_now(m), refreshed;
+    int64_t now = mdr_now(m), refreshed;
     json_object *list = NULL;
     mdr_cloud_error err;
     if (mdr_licenses_get(m, now, 0, &list, &refreshed, &err) != MDR_CLOUD_OK)

@@ -35,11 +35,6 @@ static const mdr_cloud_code_map TENANT_CODES[] = {
     {"tenant_expired", KSC_ERR_CONFLICT, "tenant_lifetime_ended"},
     {NULL, 0, NULL}};
 
-static int64_t host_now(ksc_module *m)
-{
-    return m->services->now_ms(m->services->host);
-}
-
 static ksc_status cloud_fail(ksc_module *m, const ksc_call *call, const mdr_cloud_error *err,
                              char **response)
 {
@@ -119,7 +114,7 @@ static json_object *licenses_for_view(ksc_module *m, int64_t now, int force)
 static ksc_status reply_tenant(ksc_module *m, const ksc_call *call, json_object *tenant,
                                int64_t old_revision, char **response)
 {
-    int64_t now = host_now(m);
+    int64_t now = mdr_now(m);
     json_object *licenses = licenses_for_view(m, now, 0);
     json_object *out = mdr_tenant_view(tenant, licenses, now, call->lang);
     json_object_put(licenses);
@@ -136,16 +131,12 @@ static ksc_status reply_tenant(ksc_module *m, const ksc_call *call, json_object 
 
 /* ---------------------------------------------------------------- list, get */
 
-static const mdr_field NO_FIELDS[] = {{0}};
-
 ksc_status mdr_tenants_list(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req;
-    ksc_status st = mdr_request_parse(m->services, call, NO_FIELDS, &req, response);
+    ksc_status st = mdr_request_none(m->services, call, response);
     if (st != KSC_OK)
         return st;
-    json_object_put(req);
-    int64_t now = host_now(m);
+    int64_t now = mdr_now(m);
     json_object *tenants = NULL;
     mdr_cloud_error err;
     if (fetch_tenants(m, &tenants, &err) != MDR_CLOUD_OK)
@@ -275,7 +266,7 @@ ksc_status mdr_tenants_create(ksc_module *m, const ksc_call *call, char **respon
     ksc_status st = mdr_request_parse(m->services, call, CREATE_FIELDS, &req, response);
     if (st != KSC_OK)
         return st;
-    int64_t now = host_now(m);
+    int64_t now = mdr_now(m);
     json_object *tenants = NULL;
     mdr_cloud_error err;
     if (fetch_tenants(m, &tenants, &err) != MDR_CLOUD_OK) {
@@ -328,7 +319,7 @@ ksc_status mdr_tenants_update(ksc_module *m, const ksc_call *call, char **respon
         json_object_put(req);
         return st;
     }
-    int64_t now = host_now(m);
+    int64_t now = mdr_now(m);
     mdr_rule_error e = {0};
     json_object *tenants = NULL, *v;
     mdr_cloud_error err;
@@ -389,7 +380,7 @@ ksc_status mdr_tenants_add_config_file(ksc_module *m, const ksc_call *call, char
         json_object_put(req);
         return st;
     }
-    int64_t now = host_now(m), expires = 0, refreshed,
+    int64_t now = mdr_now(m), expires = 0, refreshed,
             old_revision = mdr_json_int(tenant, "revision", 0);
     json_object_put(tenant);
     json_object *licenses = NULL, *v = NULL;
@@ -541,7 +532,7 @@ ksc_status mdr_tenants_archive(ksc_module *m, const ksc_call *call, char **respo
     json_object_object_add(extra, "tenant",
                            json_object_new_string(mdr_json_str(tenant, "name", "")));
     json_object_object_add(extra, "kea", json_object_new_boolean(kea));
-    int ended = mdr_tenant_lifetime_ended(tenant, host_now(m));
+    int ended = mdr_tenant_lifetime_ended(tenant, mdr_now(m));
     json_object_put(tenant);
     if (ended) {
         json_object_put(extra);
@@ -637,7 +628,7 @@ ksc_status mdr_tenants_grant(ksc_module *m, const ksc_call *call, char **respons
         return mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, "tenant_grant_shape", NULL,
                                response);
     }
-    grant_ctx g = {user, call->user, root, NULL, host_now(m)};
+    grant_ctx g = {user, call->user, root, NULL, mdr_now(m)};
     if (!all) {
         json_object *tenants = NULL;
         mdr_cloud_error err;
@@ -665,11 +656,9 @@ ksc_status mdr_tenants_grants(ksc_module *m, const ksc_call *call, char **respon
 {
     /* also the answer of mdr.tenants.grant, whose request this one does not parse */
     if (strcmp(call->action, "mdr.tenants.grants") == 0) {
-        json_object *req;
-        ksc_status st = mdr_request_parse(m->services, call, NO_FIELDS, &req, response);
+        ksc_status st = mdr_request_none(m->services, call, response);
         if (st != KSC_OK)
             return st;
-        json_object_put(req);
     }
     sqlite3 *db = mdr_store_conn(m->store);
     json_object *list = db ? mdr_tenant_access_list(db) : NULL;

@@ -63,12 +63,9 @@ static json_object *kpsn_json(ksc_module *m, const ksc_call *call)
 
 ksc_status mdr_usage_get(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req;
-    static const mdr_field none[] = {{0}};
-    ksc_status st = mdr_request_parse(m->services, call, none, &req, response);
+    ksc_status st = mdr_request_none(m->services, call, response);
     if (st != KSC_OK)
         return st;
-    json_object_put(req);
 
     json_object *out = json_object_new_object();
     json_object *status = NULL, *licenses = NULL, *usage = NULL;

@@ -45,6 +45,12 @@ struct ksc_module {
     struct cloud_link *cloud;          /* the cloud client and session (cloud_link.h) */
 };
 
+/* The host clock (ms since the epoch): the only clock the module uses, so tests can move it. */
+static inline int64_t mdr_now(const ksc_module *m)
+{
+    return m->services->now_ms(m->services->host);
+}
+
 /* A copy of a login event, owned by the worker job (valid during the hook). */
 typedef struct mdr_login {
     const char *user;

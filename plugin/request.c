@@ -280,3 +280,13 @@ int mdr_req_bool(json_object *request, const char *name, int fallback)
                ? json_object_get_boolean(v)
                : fallback;
 }
+
+ksc_status mdr_request_none(const ksc_host_services *services, const ksc_call *call,
+                            char **response)
+{
+    static const mdr_field none[] = {{0}};
+    json_object *req = NULL;
+    ksc_status st = mdr_request_parse(services, call, none, &req, response);
+    json_object_put(req);
+    return st;
+}

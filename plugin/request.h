@@ -60,6 +60,11 @@ int mdr_request_validate_object(json_object *object, const mdr_field *fields, co
 ksc_status mdr_request_parse(const ksc_host_services *services, const ksc_call *call,
                              const mdr_field *fields, json_object **request, char **response);
 
+/* For actions that take no fields: the request must be an empty object (or absent); anything
+ * else gets the same localized error reply as mdr_request_parse. */
+ksc_status mdr_request_none(const ksc_host_services *services, const ksc_call *call,
+                            char **response);
+
 /* Typed getters for validated requests: the value, or `fallback` when absent. */
 const char *mdr_req_string(json_object *request, const char *name, const char *fallback);
 int64_t mdr_req_int(json_object *request, const char *name, int64_t fallback);
