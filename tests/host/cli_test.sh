@@ -294,16 +294,16 @@ concurrent_logins)
   run login --user u1; [ "$(jqo 'length')" = "1" ] || fail "a second login shows only the new one"
   pass ;;
 
-devices_speed)
+devices_at_scale)
+  # 110,000 devices through the ABI: every one reaches the module, and one is found by id.
+  # How long it takes is bench/host's business (bench/results/host.txt), not a test's.
   run devices generate --count 110000 --never-sent 10000 --seed 7 --tenants 10; expect_rc 0
+  [ "$(jqo '.generated')" = "110000" ] || fail "generated"
   gen=$(jqo '.seconds')
   run call echo.devices; expect_rc 0
   [ "$(jqo '.count')" = "110000" ] || fail "count"
   [ "$(jqo '.get_found')" = "1" ] || fail "device_get"
-  ms=$(jqo '.ms')
-  echo "generate 110000: ${gen}s; devices_foreach 110000: ${ms} ms"
-  limit=${FOREACH_LIMIT_MS:-1000}
-  [ "$ms" -lt "$limit" ] || fail "devices_foreach took $ms ms (limit $limit)"
+  echo "figures: devices generate 110000 in ${gen} s; devices_foreach over 110000 in $(jqo '.ms') ms"
   pass ;;
 
 secret_key)
