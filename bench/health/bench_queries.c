@@ -3,7 +3,7 @@
  * lists, and the CSV export of each list. Runs the actions on a synced store:
  *   bench_health_queries MDR_CONF   (the conf's store.path names the store)
  * Prints one JSON object. Not a test: bench/health/run.sh calls it. */
-#include "actions.h"
+#include "core/actions.h"
 #include "fake_host.h"
 
 #include <json-c/json.h>

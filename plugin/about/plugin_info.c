@@ -1,9 +1,9 @@
-/* area_plugin.c — the module describing itself: mdr.plugin.info. */
-#include "actions.h"
-#include "i18n.h"
-#include "reply.h"
-#include "request.h"
-#include "rights.h"
+/* about/plugin_info.c — the module describing itself: mdr.plugin.info. */
+#include "core/actions.h"
+#include "core/i18n.h"
+#include "core/reply.h"
+#include "core/request.h"
+#include "core/rights.h"
 
 #include <stdlib.h>
 

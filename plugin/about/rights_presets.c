@@ -1,9 +1,10 @@
-/* area_rights.c — the role presets the Getting Started wizard creates: mdr.rights.presets. */
-#include "actions.h"
-#include "i18n.h"
-#include "reply.h"
-#include "request.h"
-#include "rights.h"
+/* about/rights_presets.c — the role presets the Getting Started wizard creates: mdr.rights.presets.
+ */
+#include "core/actions.h"
+#include "core/i18n.h"
+#include "core/reply.h"
+#include "core/request.h"
+#include "core/rights.h"
 
 #include <string.h>
 

@@ -1,14 +1,14 @@
-/* area_activation.c — signing in to the MDR service and activating MDR from the console
+/* activation/actions.c — signing in to the MDR service and activating MDR from the console
  * (help: "Activating Kaspersky Managed Detection and Response in Kaspersky Security
  * Center"), entering a new code, revoking consent, terminating. The service keeps the
  * activation state; each step is one service call that changes nothing when refused. */
-#include "json_get.h"
-#include "actions.h"
+#include "core/json_get.h"
+#include "core/actions.h"
 #include "activation.h"
-#include "i18n.h"
-#include "log.h"
-#include "reply.h"
-#include "request.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/reply.h"
+#include "core/request.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -223,33 +223,34 @@ static const mdr_field CODE_FIELDS[] = {
     {.name = "region", .type = MDR_FIELD_ENUM, .required = 1, .choices = mdr_region_ids},
     {0}};
 
-/* Parses {code, region}; the code's form is checked here before any call. */
-static ksc_status parse_code(ksc_module *m, const ksc_call *call, json_object **body,
-                             char **response)
+/* Parses {code, region} into the cloud's request body; the code's form is checked here before
+ * any call. NULL when refused, with *st and the localized reply in *response. */
+static json_object *parse_code(ksc_module *m, const ksc_call *call, ksc_status *st, char **response)
 {
     json_object *req;
-    ksc_status st = mdr_request_parse(m->services, call, CODE_FIELDS, &req, response);
-    if (st != KSC_OK)
-        return st;
+    *st = mdr_request_parse(m->services, call, CODE_FIELDS, &req, response);
+    if (*st != KSC_OK)
+        return NULL;
     char code[32];
     if (mdr_activation_code_normalize(mdr_req_string(req, "code", ""), code, sizeof code) != 0) {
         json_object_put(req);
-        return mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, "activation_invalid_code",
-                               mdr_details_field("code"), response);
+        *st = mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, "activation_invalid_code",
+                              mdr_details_field("code"), response);
+        return NULL;
     }
-    *body = json_object_new_object();
-    json_object_object_add(*body, "activation_code", json_object_new_string(code));
-    json_object_object_add(*body, "region",
+    json_object *body = json_object_new_object();
+    json_object_object_add(body, "activation_code", json_object_new_string(code));
+    json_object_object_add(body, "region",
                            json_object_new_string(mdr_req_string(req, "region", "")));
     json_object_put(req);
-    return KSC_OK;
+    return body;
 }
 
 ksc_status mdr_activation_activate(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *body;
-    ksc_status st = parse_code(m, call, &body, response);
-    if (st != KSC_OK)
+    ksc_status st;
+    json_object *body = parse_code(m, call, &st, response);
+    if (!body)
         return st;
     if ((st = need_background(m, call, response)) != KSC_OK) {
         json_object_put(body);
@@ -260,9 +261,9 @@ ksc_status mdr_activation_activate(ksc_module *m, const ksc_call *call, char **r
 
 ksc_status mdr_activation_new_code(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *body;
-    ksc_status st = parse_code(m, call, &body, response);
-    if (st != KSC_OK)
+    ksc_status st;
+    json_object *body = parse_code(m, call, &st, response);
+    if (!body)
         return st;
     json_object *answer = NULL;
     mdr_cloud_error err;
@@ -278,16 +279,17 @@ ksc_status mdr_activation_new_code(ksc_module *m, const ksc_call *call, char **r
 
 /* ---- tenants, agreements ------------------------------------------------------------------ */
 
-/* Checks that `field` is an array of 1..max non-empty strings of at most 64 characters. */
-static ksc_status string_list(ksc_module *m, const ksc_call *call, const char *field, size_t max,
-                              json_object **body, char **response)
+/* Checks that `field` is an array of 1..max non-empty strings of at most 64 characters and
+ * returns the request as the cloud's body; NULL when refused, with *st and the reply set. */
+static json_object *string_list(ksc_module *m, const ksc_call *call, const char *field, size_t max,
+                                ksc_status *st, char **response)
 {
     const mdr_field fields[] = {
         {.name = field, .type = MDR_FIELD_ARRAY, .required = 1, .max_len = max}, {0}};
     json_object *req;
-    ksc_status st = mdr_request_parse(m->services, call, fields, &req, response);
-    if (st != KSC_OK)
-        return st;
+    *st = mdr_request_parse(m->services, call, fields, &req, response);
+    if (*st != KSC_OK)
+        return NULL;
     json_object *list = NULL;
     json_object_object_get_ex(req, field, &list);
     size_t n = json_object_array_length(list);
@@ -297,30 +299,29 @@ static ksc_status string_list(ksc_module *m, const ksc_call *call, const char *f
             (e && (!json_object_is_type(e, json_type_string) ||
                    json_object_get_string_len(e) == 0 || json_object_get_string_len(e) > 64))) {
             json_object_put(req);
-            return mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, "invalid_value",
-                                   mdr_details_field(field), response);
+            *st = mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, "invalid_value",
+                                  mdr_details_field(field), response);
+            return NULL;
         }
     }
-    *body = req;
-    return KSC_OK;
+    return req;
 }
 
 ksc_status mdr_activation_select_tenants(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *body;
-    ksc_status st = string_list(m, call, "tenants", 100, &body, response);
-    return st != KSC_OK
-               ? st
-               : step_call(m, call, "activation/select-tenants", body, "select_tenants", response);
+    ksc_status st;
+    json_object *body = string_list(m, call, "tenants", 100, &st, response);
+    return body ? step_call(m, call, "activation/select-tenants", body, "select_tenants", response)
+                : st;
 }
 
 ksc_status mdr_activation_accept_agreements(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *body;
-    ksc_status st = string_list(m, call, "agreements", 16, &body, response);
-    return st != KSC_OK ? st
-                        : step_call(m, call, "activation/accept-agreements", body,
-                                    "accept_agreements", response);
+    ksc_status st;
+    json_object *body = string_list(m, call, "agreements", 16, &st, response);
+    return body ? step_call(m, call, "activation/accept-agreements", body, "accept_agreements",
+                            response)
+                : st;
 }
 
 /* ---- mdr.activation.accept_ksn_statement -------------------------------------------------- */

@@ -1,11 +1,11 @@
-/* area_usage.c — MDR Usage: activation status, license, region and storage, the KSN/KPSN file
+/* activation/usage.c — MDR Usage: activation status, license, region and storage, the KSN/KPSN file
  * (on a virtual server: its main server's, with the help's sentence), the terms, and the
  * weekly custom-incident quota. */
-#include "actions.h"
+#include "core/actions.h"
 #include "activation.h"
-#include "i18n.h"
-#include "reply.h"
-#include "request.h"
+#include "core/i18n.h"
+#include "core/reply.h"
+#include "core/request.h"
 
 #include <stdio.h>
 #include <stdlib.h>

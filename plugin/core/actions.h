@@ -4,23 +4,23 @@
 
 #include "module.h"
 
-/* area_plugin.c */
+/* about/plugin_info.c */
 ksc_status mdr_plugin_info(ksc_module *module, const ksc_call *call, char **response);
 
-/* area_rights.c */
+/* about/rights_presets.c */
 ksc_status mdr_rights_presets(ksc_module *module, const ksc_call *call, char **response);
 
-/* area_licenses.c */
+/* licenses/actions.c */
 ksc_status mdr_licenses_list(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_licenses_refresh(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_licenses_add(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_licenses_remove(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_licenses_export_by_tenant(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_licenses_archive(ksc_module *module, const ksc_call *call, char **response);
-/* licenses_sync.c: the periodic refresh (on_timer) */
+/* licenses/sync.c: the periodic refresh (on_timer) */
 void mdr_licenses_on_timer(ksc_module *module, int64_t now_ms);
 
-/* area_tenants.c */
+/* tenants/actions.c */
 ksc_status mdr_tenants_list(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_tenants_get(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_tenants_create(ksc_module *module, const ksc_call *call, char **response);
@@ -33,7 +33,7 @@ ksc_status mdr_tenants_archive(ksc_module *module, const ksc_call *call, char **
 ksc_status mdr_tenants_grant(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_tenants_grants(ksc_module *module, const ksc_call *call, char **response);
 
-/* area_activation.c, area_usage.c, area_ksn.c (shared helpers: activation.h) */
+/* activation/actions.c, activation/usage.c, ksn_file/actions.c */
 ksc_status mdr_account_sign_in(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_activation_status(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_activation_activate(ksc_module *module, const ksc_call *call, char **response);
@@ -50,7 +50,7 @@ ksc_status mdr_ksn_status_action(ksc_module *module, const ksc_call *call, char 
 ksc_status mdr_ksn_update_action(ksc_module *module, const ksc_call *call, char **response);
 void mdr_ksn_on_login(ksc_module *module, const mdr_login *login);
 
-/* area_health.c */
+/* health/actions.c */
 ksc_status mdr_health_sync(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_health_status(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_health_assets(ksc_module *module, const ksc_call *call, char **response);

@@ -8,12 +8,12 @@
 #include "cloud_link.h"
 
 #include "cloud/session.h"
-#include "i18n.h"
-#include "log.h"
+#include "core/i18n.h"
+#include "core/log.h"
 #include "module.h"
 #include "reply.h"
-#include "secret.h"
-#include "store.h"
+#include "core/secret.h"
+#include "core/store.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>

@@ -46,7 +46,8 @@ static int check_consistency(const mdr_rights *r)
         }
     for (size_t i = 0; i < mdr_action_count; i++)
         if (!mdr_rights_action_areas(r, mdr_action_table[i].name)) {
-            snprintf(e, n, "action %s (plugin/actions.c) has no <action> in rights/mdr-rights.xml",
+            snprintf(e, n,
+                     "action %s (plugin/core/actions.c) has no <action> in rights/mdr-rights.xml",
                      mdr_action_table[i].name);
             return -1;
         }
@@ -55,7 +56,8 @@ static int check_consistency(const mdr_rights *r)
         while (j < mdr_action_count && strcmp(mdr_action_table[j].name, r->actions[i].name))
             j++;
         if (j == mdr_action_count) {
-            snprintf(e, n, "rights/mdr-rights.xml names action %s, which plugin/actions.c lacks",
+            snprintf(e, n,
+                     "rights/mdr-rights.xml names action %s, which plugin/core/actions.c lacks",
                      r->actions[i].name);
             return -1;
         }

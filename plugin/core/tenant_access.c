@@ -1,5 +1,5 @@
 #include "tenant_access.h"
-#include "license_view.h"
+#include "json_get.h"
 #include "module.h"
 
 #include <string.h>

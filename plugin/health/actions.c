@@ -1,10 +1,10 @@
-/* area_health.c — the MDR Health actions (docs/actions/health.md) and the periodic sync. */
-#include "actions.h"
-#include "cloud_link.h"
+/* health/actions.c — the MDR Health actions (docs/actions/health.md) and the periodic sync. */
+#include "core/actions.h"
+#include "core/cloud_link.h"
 #include "health.h"
-#include "i18n.h"
-#include "log.h"
-#include "reply.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/reply.h"
 
 #include <stdint.h>
 #include <stdio.h>

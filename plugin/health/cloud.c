@@ -1,6 +1,6 @@
-/* health_cloud.c — MDR Health's asset source: the public assets API through cloud_link
+/* health/cloud.c — MDR Health's asset source: the public assets API through cloud_link
  * (one session, reused connections, thread-safe; both calls are reads, so retried). */
-#include "cloud_link.h"
+#include "core/cloud_link.h"
 #include "health.h"
 
 static mdr_cloud_status cloud_count(void *ctx, json_object *request, int64_t *count,

@@ -1,9 +1,9 @@
-/* health_csv.c — the two lists as CSV with localized headers, row by row from SQLite into the
+/* health/csv.c — the two lists as CSV with localized headers, row by row from SQLite into the
  * module's one CSV writer (csv_writer.h: RFC 4180, the formula guard, output in blocks), so
  * the export never holds more than one block of the file. */
-#include "csv_writer.h"
+#include "core/csv_writer.h"
 #include "health.h"
-#include "i18n.h"
+#include "core/i18n.h"
 
 #include <inttypes.h>
 #include <stdio.h>

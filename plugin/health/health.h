@@ -2,21 +2,21 @@
  * health.h — MDR Health: the cloud's assets and the console's inventory in the module's store
  * (resources/sql/003_health.sql), the two lists, the CSV export, the summary and the sync.
  *
- *   health_query.c      list requests → validated queries → SQLite (count, pages, all rows)
- *   health_rows.c       one row as JSON, localized labels, component indication
- *   health_csv.c        the lists as CSV (csv_writer.h) streamed through ksc_output
- *   health_inventory.c  the copy of the host's devices (devices_foreach) and the join
- *   health_sync.c       full and incremental sync from an asset source, lease, staging
- *   health_cloud.c      the asset source over cloud_link (assets/count, assets/list)
- *   health_tenants.c    which tenants a console user may see (rule: tenant_access.h)
- *   area_health.c       the actions mdr.health.* and the timer hook
+ *   query.c             list requests → validated queries → SQLite (count, pages, all rows)
+ *   rows.c              one row as JSON, localized labels, component indication
+ *   csv.c               the lists as CSV (csv_writer.h) streamed through ksc_output
+ *   inventory.c         the copy of the host's devices (devices_foreach) and the join
+ *   sync.c              full and incremental sync from an asset source, lease, staging
+ *   cloud.c             the asset source over cloud_link (assets/count, assets/list)
+ *   tenants.c           which tenants a console user may see (rule: core/tenant_access.h)
+ *   actions.c           the actions mdr.health.* and the timer hook
  */
 #ifndef MDR_HEALTH_H
 #define MDR_HEALTH_H
 
 #include "cloud/cloud_error.h"
-#include "module.h"
-#include "request.h"
+#include "core/module.h"
+#include "core/request.h"
 
 #include <json-c/json.h>
 #include <sqlite3.h>
@@ -88,7 +88,7 @@ const char *const *health_sort_columns(health_list list);
 
 int health_query_count(sqlite3 *db, const health_query *q, int64_t *count);
 
-/* Runs the query; for each row calls fn(ctx, stmt) (columns: see health_rows.c). all = 1
+/* Runs the query; for each row calls fn(ctx, stmt) (columns: see rows.c). all = 1
  * ignores paging (export). Returns 0, fn's non-zero result, or -1 on a store error. */
 typedef int (*health_row_fn)(void *ctx, sqlite3_stmt *row);
 int health_query_rows(sqlite3 *db, const health_query *q, int all, health_row_fn fn, void *ctx);
@@ -212,10 +212,10 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
 /* mdr.health.status's object: last good sync, last attempt and error, counts, running. */
 json_object *health_status_json(ksc_module *m, sqlite3 *db, const char *lang);
 
-/* health_cloud.c: the source over cloud_link. */
+/* cloud.c: the source over cloud_link. */
 void health_cloud_source(ksc_module *m, health_source *src);
 
-/* The timer hook (area_health.c). */
+/* The timer hook (actions.c). */
 void mdr_health_on_timer(ksc_module *m, int64_t now_ms);
 
 #endif

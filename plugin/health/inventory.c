@@ -1,4 +1,4 @@
-/* health_inventory.c — the copy of the console's device inventory and the join with the
+/* health/inventory.c — the copy of the console's device inventory and the join with the
  * assets. The host iterates 110,000 devices in ~70 ms; a first pass only fingerprints them,
  * and only when the fingerprint changed does a second pass rewrite the rows that differ,
  * so a sync with an unchanged inventory writes nothing. A 1.1 host also tells the

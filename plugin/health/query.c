@@ -1,4 +1,4 @@
-/* health_query.c — the two lists' parameters (validated) and their SQL: every filter is a
+/* health/query.c — the two lists' parameters (validated) and their SQL: every filter is a
  * bound parameter, every sort an indexed column with the rowid as the tie-breaker, so pages
  * are stable and a count always equals the rows paged through. */
 #include "health.h"

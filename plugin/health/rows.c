@@ -1,7 +1,7 @@
-/* health_rows.c — one row of either list as JSON, with localized labels. Column order of the
- * statements: see ASSET_COLUMNS and DEVICE_COLUMNS in health_query.c. */
+/* health/rows.c — one row of either list as JSON, with localized labels. Column order of the
+ * statements: see ASSET_COLUMNS and DEVICE_COLUMNS in query.c. */
 #include "health.h"
-#include "i18n.h"
+#include "core/i18n.h"
 
 #include <stdio.h>
 #include <string.h>

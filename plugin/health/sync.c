@@ -1,4 +1,4 @@
-/* health_sync.c — assets from the cloud into the store.
+/* health/sync.c — assets from the cloud into the store.
  *
  * Full sync: the public API caps every query at 10,000 results, so the first_seen range is
  * split (with assets/count) into windows of at most that many; each window is paged with the
@@ -15,8 +15,8 @@
  *
  * One sync at a time across processes: a lease row in settings, taken in BEGIN IMMEDIATE. */
 #include "health.h"
-#include "json_get.h"
-#include "log.h"
+#include "core/json_get.h"
+#include "core/log.h"
 
 #include <inttypes.h>
 #include <openssl/rand.h>

@@ -1,9 +1,9 @@
-/* health_tenants.c — which tenants a console user sees in MDR Health. The rule is the
+/* health/tenants.c — which tenants a console user sees in MDR Health. The rule is the
  * licenses/tenants area's (tenant_access.h: per-user grants by an MDR Administrator; no grant
  * = every tenant); here it becomes one SQL filter per query: the JSON array of the visible
  * tenant names among those the store holds, so a page is never checked row by row. */
 #include "health.h"
-#include "tenant_access.h"
+#include "core/tenant_access.h"
 
 #include <stdlib.h>
 #include <string.h>

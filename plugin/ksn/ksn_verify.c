@@ -1,6 +1,6 @@
 #include "ksn_verify.h"
 #include "ksn_payload.h"
-#include "../cloud/encoding.h"
+#include "cloud/encoding.h"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>

@@ -1,11 +1,13 @@
-/* area_ksn.c — the KSN configuration file: its status, installing the newest one now, and
+/* ksn_file/actions.c — the KSN configuration file: its status, installing the newest one now, and
  * the rotation at every user login (notifications in the user's language). */
-#include "actions.h"
-#include "activation.h"
-#include "i18n.h"
-#include "log.h"
-#include "reply.h"
-#include "request.h"
+#include "core/actions.h"
+#include "core/cloud_codes.h"
+#include "core/host_view.h"
+#include "ksn_file.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/reply.h"
+#include "core/request.h"
 
 #include <stdio.h>
 #include <stdlib.h>

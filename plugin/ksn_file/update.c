@@ -1,10 +1,12 @@
-/* ksn_update.c — fetch, verify and install the KSN configuration file (activation.h). */
-#include "json_get.h"
-#include "activation.h"
+/* update.c — fetch, verify and install the KSN configuration file (ksn_file.h). */
+#include "core/json_get.h"
+#include "core/cloud_codes.h"
+#include "core/host_view.h"
+#include "ksn_file.h"
 
-#include "i18n.h"
-#include "log.h"
-#include "reply.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/reply.h"
 #include "cloud/encoding.h"
 
 #include <stdio.h>

@@ -1,19 +1,19 @@
-/* area_licenses.c — the Licenses tab (MDR Administrator: Application Integration):
+/* licenses/actions.c — the Licenses tab (MDR Administrator: Application Integration):
  * mdr.licenses.list, .refresh, .add, .remove, .export_by_tenant (CSV), .archive (ZIP).
- * Rules and the view live in license_view.c; the cache in license_cache.c; the cloud calls
+ * Rules and the view live in view.c; the cache in cache.c; the cloud calls
  * are docs/cloud-api.md "Licenses". Reference: docs/actions/licenses.md. */
-#include "actions.h"
-#include "archive_delivery.h"
-#include "cloud_codes.h"
-#include "config_archive.h"
-#include "csv_writer.h"
-#include "i18n.h"
-#include "license_view.h"
-#include "licenses_sync.h"
-#include "reply.h"
-#include "request.h"
-#include "tenant_access.h"
-#include "utc_date.h"
+#include "core/actions.h"
+#include "delivery.h"
+#include "core/cloud_codes.h"
+#include "archive.h"
+#include "core/csv_writer.h"
+#include "core/i18n.h"
+#include "view.h"
+#include "sync.h"
+#include "core/reply.h"
+#include "core/request.h"
+#include "core/tenant_access.h"
+#include "core/utc_date.h"
 
 #include <stdio.h>
 #include <stdlib.h>

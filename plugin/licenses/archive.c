@@ -1,8 +1,8 @@
-#include "config_archive.h"
+#include "archive.h"
 #include "cloud/encoding.h"
 #include "ksn/ksn_zip.h"
-#include "license_view.h"
-#include "utc_date.h"
+#include "view.h"
+#include "core/utc_date.h"
 
 #include <stdio.h>
 #include <stdlib.h>

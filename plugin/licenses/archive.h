@@ -1,4 +1,4 @@
-/* config_archive.h — the MDR configuration file (a ZIP) the cloud sends for a license or a
+/* archive.h — the MDR configuration file (a ZIP) the cloud sends for a license or a
  * tenant, checked before one byte reaches the administrator: the base64 decodes, size and
  * SHA-256 match what the cloud announced, the archive opens (libzip) and holds exactly the
  * files of its variant (docs/cloud-api.md: blob = KSN + .p7; bat = KSN + .bat; with_kea =
@@ -9,7 +9,7 @@
 #define MDR_CONFIG_ARCHIVE_H
 
 #include "ksn/ksn_verify.h"
-#include "rule_error.h"
+#include "core/rule_error.h"
 
 #include <json-c/json.h>
 #include <ksc/plugin.h>

@@ -1,6 +1,6 @@
-#include "license_cache.h"
-#include "license_view.h"
-#include "store.h"
+#include "cache.h"
+#include "view.h"
+#include "core/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

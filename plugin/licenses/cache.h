@@ -1,4 +1,4 @@
-/* license_cache.h — the organization's licenses as the cloud last listed them (table
+/* cache.h — the organization's licenses as the cloud last listed them (table
  * license_cache, migration 004) and when (setting "licenses.refreshed_ms", host clock).
  * Saving a fresh list reports what changed since the last one, so a refresh can say
  * "license X: Active → Expired". */

@@ -1,7 +1,7 @@
-/* archive_delivery.c — see archive_delivery.h. */
-#include "archive_delivery.h"
-#include "module.h"
-#include "reply.h"
+/* delivery.c — see delivery.h. */
+#include "delivery.h"
+#include "core/module.h"
+#include "core/reply.h"
 
 ksc_status mdr_config_archive_deliver(ksc_module *m, const ksc_call *call, const char *path,
                                       json_object *body, mdr_archive_variant variant,

@@ -1,8 +1,8 @@
-#include "licenses_sync.h"
-#include "license_cache.h"
-#include "license_view.h"
-#include "log.h"
-#include "module.h"
+#include "sync.h"
+#include "cache.h"
+#include "view.h"
+#include "core/log.h"
+#include "core/module.h"
 
 typedef struct save_ctx {
     json_object *list;

@@ -1,10 +1,10 @@
-/* licenses_sync.h — keeping the license cache in step with the cloud: on demand
+/* sync.h — keeping the license cache in step with the cloud: on demand
  * (mdr.licenses.refresh, and after every add/remove), when the cache is empty, and on the
  * periodic timer (at most every MDR_LICENSES_REFRESH_INTERVAL_MS of host time). */
 #ifndef MDR_LICENSES_SYNC_H
 #define MDR_LICENSES_SYNC_H
 
-#include "cloud_link.h"
+#include "core/cloud_link.h"
 
 /* Asks the cloud for every license (licenses/list, all) and stores it. *list (new; may be
  * NULL when not wanted) and *changes (new; may be NULL) as mdr_license_cache_save gives them.

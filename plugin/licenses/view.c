@@ -1,7 +1,7 @@
-#include "license_view.h"
-#include "json_get.h"
-#include "i18n.h"
-#include "utc_date.h"
+#include "view.h"
+#include "core/json_get.h"
+#include "core/i18n.h"
+#include "core/utc_date.h"
 
 #include <ctype.h>
 #include <stdio.h>

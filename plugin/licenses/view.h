@@ -1,4 +1,4 @@
-/* license_view.h — the Licenses tab as the module shows it, built from the cloud's license
+/* view.h — the Licenses tab as the module shows it, built from the cloud's license
  * objects (docs/cloud-api.md, "Licenses") on the HOST clock: name = tier + asset limit,
  * connected / limit with "exceeded", the "expired or expiring within 14 days" flag, the
  * status (a license the cloud still calls Active is Expired once the host clock passes its
@@ -7,9 +7,9 @@
 #ifndef MDR_LICENSE_VIEW_H
 #define MDR_LICENSE_VIEW_H
 
-#include "json_get.h"
+#include "core/json_get.h"
 
-#include "rule_error.h"
+#include "core/rule_error.h"
 
 #include <json-c/json.h>
 #include <stdint.h>

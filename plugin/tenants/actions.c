@@ -1,18 +1,18 @@
-/* area_tenants.c — the Tenants tab (Incident access + Tenant management): mdr.tenants.list,
+/* tenants/actions.c — the Tenants tab (Incident access + Tenant management): mdr.tenants.list,
  * .get, .create, .update, .add_config_file, .delete_config_file, .delete, .archive (ZIP),
- * and the per-user visibility (.grant, .grants; MDR Administrator). Rules: tenant_rules.c;
+ * and the per-user visibility (.grant, .grants; MDR Administrator). Rules: rules.c;
  * visibility: tenant_access.c; cloud calls: docs/cloud-api.md "Tenants". Reference:
  * docs/actions/tenants.md. */
-#include "actions.h"
-#include "archive_delivery.h"
-#include "cloud_codes.h"
-#include "i18n.h"
-#include "license_view.h"
-#include "licenses_sync.h"
-#include "reply.h"
-#include "request.h"
-#include "tenant_access.h"
-#include "tenant_rules.h"
+#include "core/actions.h"
+#include "licenses/delivery.h"
+#include "core/cloud_codes.h"
+#include "core/i18n.h"
+#include "licenses/view.h"
+#include "licenses/sync.h"
+#include "core/reply.h"
+#include "core/request.h"
+#include "core/tenant_access.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>

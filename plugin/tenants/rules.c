@@ -1,7 +1,7 @@
-#include "tenant_rules.h"
-#include "i18n.h"
-#include "license_view.h"
-#include "utc_date.h"
+#include "rules.h"
+#include "core/i18n.h"
+#include "licenses/view.h"
+#include "core/utc_date.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* tenant_rules.h — every tenant rule of the help, checked locally before the cloud is asked
+/* rules.h — every tenant rule of the help, checked locally before the cloud is asked
  * (the cloud checks them again): at most 100 tenants; a name of 1..100 Latin letters, digits
  * and special characters (printable ASCII), unique regardless of case; a description of at
  * most 2000 such characters (line breaks and tabs allowed); each configuration file = a
@@ -10,7 +10,7 @@
 #ifndef MDR_TENANT_RULES_H
 #define MDR_TENANT_RULES_H
 
-#include "rule_error.h"
+#include "core/rule_error.h"
 
 #include <json-c/json.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* config: the shipped default loads; each invalid case is refused naming key, file and line. */
-#include "config.h"
+#include "core/config.h"
 #include "unit.h"
 
 #include <json-c/json.h>

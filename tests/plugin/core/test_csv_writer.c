@@ -1,5 +1,5 @@
 /* licenses: the CSV by tenant is RFC 4180, streamed in blocks, formula-safe. */
-#include "csv_writer.h"
+#include "core/csv_writer.h"
 #include "unit.h"
 
 typedef struct sink {

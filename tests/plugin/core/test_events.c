@@ -1,7 +1,7 @@
 /* events: login work runs on the worker and has finished when shutdown returns; timers
  * coalesce; malformed events refused. */
 #include "fake_host.h"
-#include "module.h"
+#include "core/module.h"
 #include "unit.h"
 
 #include <pthread.h>

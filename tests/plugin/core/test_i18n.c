@@ -1,6 +1,6 @@
 /* i18n: every key in every language, placeholders alike, fallbacks, the formatter. */
-#include "i18n.h"
-#include "rights.h"
+#include "core/i18n.h"
+#include "core/rights.h"
 #include "unit.h"
 
 /* The sorted, de-duplicated {placeholder} names of `s`, joined with ','. */

@@ -1,8 +1,8 @@
 /* request validation, error replies and the log scrubber. */
 #include "fake_host.h"
-#include "log.h"
-#include "reply.h"
-#include "request.h"
+#include "core/log.h"
+#include "core/reply.h"
+#include "core/request.h"
 #include "unit.h"
 
 #include <ksc_utf8.h>

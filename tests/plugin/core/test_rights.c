@@ -1,6 +1,6 @@
 /* rights: the embedded XML gives the help's areas, presets and minimum set; bad documents
  * are refused with a message naming the problem. */
-#include "rights.h"
+#include "core/rights.h"
 #include "unit.h"
 
 static int allows(const ksc_role_preset *p, const char *area)

@@ -1,6 +1,6 @@
 /* secrets at rest: roundtrip; tampering, another name or another key refused. */
-#include "secret.h"
-#include "store.h"
+#include "core/secret.h"
+#include "core/store.h"
 #include "unit.h"
 
 static int contains(const unsigned char *hay, size_t n, const char *needle)

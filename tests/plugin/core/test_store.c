@@ -1,6 +1,6 @@
 /* store: migrations from empty, reopen, a newer store refused, failed migration and
  * transaction rolled back, one connection per thread, settings. */
-#include "store.h"
+#include "core/store.h"
 #include "unit.h"
 
 #include <pthread.h>

@@ -1,7 +1,7 @@
 /* tenants: per-user visibility through the module's store (migration 004 applied). */
 #include "fake_host.h"
-#include "module.h"
-#include "tenant_access.h"
+#include "core/module.h"
+#include "core/tenant_access.h"
 #include "unit.h"
 
 static json_object *grants(const char *id1, const char *name1, const char *id2, const char *name2)

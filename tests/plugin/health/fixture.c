@@ -1,5 +1,5 @@
-/* health_fixture.c — see health_fixture.h. */
-#include "health_fixture.h"
+/* fixture.c — see fixture.h. */
+#include "fixture.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
-/* health_fixture.h — what the MDR Health unit tests share: a module under the fake host whose
+/* fixture.h — what the MDR Health unit tests share: a module under the fake host whose
  * device inventory is an in-memory list, and an in-memory asset source that behaves like the
  * public API (filters, first_seen:asc stable paging, the 10,000 cap, injected faults). */
 #ifndef HEALTH_FIXTURE_H
 #define HEALTH_FIXTURE_H
 
 #include "fake_host.h"
-#include "health.h"
+#include "health/health.h"
 #include "unit.h"
 
 #include <pthread.h>

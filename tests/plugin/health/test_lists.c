@@ -1,8 +1,8 @@
 /* MDR Health lists: filters, sorts, presets, search, periods, paging, CSV, summary, tenant
  * visibility — what an administrator sees on the two tabs and the widget. */
-#include "actions.h"
-#include "health_fixture.h"
-#include "tenant_access.h"
+#include "core/actions.h"
+#include "fixture.h"
+#include "core/tenant_access.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* MDR Health sync: full past the 10,000 cap, incremental at the window edge, deletions,
  * renames, isolation, injected faults keep the old data, one sync at a time. */
-#include "actions.h"
-#include "health_fixture.h"
+#include "core/actions.h"
+#include "fixture.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* licenses/tenants: an MDR configuration archive is checked (contents of its variant, its
  * KSN file verified like the installed one) before one byte is written out. */
-#include "config_archive.h"
+#include "licenses/archive.h"
 #include "test_pki.h"
 #include "unit.h"
 

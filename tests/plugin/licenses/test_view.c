@@ -1,8 +1,8 @@
 /* licenses: the Licenses tab's view model on the host clock, the activation code's form. */
-#include "i18n.h"
-#include "license_view.h"
+#include "core/i18n.h"
+#include "licenses/view.h"
 #include "unit.h"
-#include "utc_date.h"
+#include "core/utc_date.h"
 
 #define DAY MDR_DAY_MS
 static const int64_t NOW = 1800000000000LL; /* 2027-01-15 08:00 UTC */

@@ -1,9 +1,9 @@
 /* tenants: every rule at its edge, the view on the host clock, the list order. */
-#include "i18n.h"
-#include "license_view.h"
-#include "tenant_rules.h"
+#include "core/i18n.h"
+#include "licenses/view.h"
+#include "tenants/rules.h"
 #include "unit.h"
-#include "utc_date.h"
+#include "core/utc_date.h"
 
 #define DAY MDR_DAY_MS
 static int64_t NOW;     /* 2027-01-15 08:00 UTC */
