@@ -217,10 +217,25 @@ void fx_stop(void)
     memset(&FX, 0, sizeof FX);
 }
 
+/* Room for one more element, doubling: the seeds add tens of thousands one by one, and a
+ * realloc per element is quadratic under ASan (1,953 s for plugin__health_sync). */
+static void *grow(void *array, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return array;
+    *cap = *cap ? *cap * 2 : 256;
+    void *more = realloc(array, *cap * size);
+    if (!more) {
+        fprintf(stderr, "fixture: out of memory\n");
+        abort();
+    }
+    return more;
+}
+
 fx_asset *fx_add_asset(const char *host, const char *status, int64_t last_seen_ago_ms,
                        const char *tenant)
 {
-    FX.assets = realloc(FX.assets, (FX.asset_n + 1) * sizeof *FX.assets);
+    FX.assets = grow(FX.assets, FX.asset_n, &FX.asset_cap, sizeof *FX.assets);
     fx_asset *a = &FX.assets[FX.asset_n];
     memset(a, 0, sizeof *a);
     snprintf(a->asset_id, sizeof a->asset_id, "0x%032zX", FX.asset_n + 1);
@@ -236,7 +251,7 @@ fx_asset *fx_add_asset(const char *host, const char *status, int64_t last_seen_a
 
 fx_device *fx_add_device(const char *id, const char *name, const char *mdr_state)
 {
-    FX.devices = realloc(FX.devices, (FX.device_n + 1) * sizeof *FX.devices);
+    FX.devices = grow(FX.devices, FX.device_n, &FX.device_cap, sizeof *FX.devices);
     fx_device *d = &FX.devices[FX.device_n++];
     memset(d, 0, sizeof *d);
     snprintf(d->id, sizeof d->id, "%s", id);

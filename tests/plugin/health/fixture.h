@@ -32,9 +32,9 @@ typedef struct fx {
     ksc_host_services services;
     ksc_module *m;
     fx_asset *assets;
-    size_t asset_n;
+    size_t asset_n, asset_cap;
     fx_device *devices;
-    size_t device_n;
+    size_t device_n, device_cap;
     pthread_mutex_t lock;
     int fail_list;       /* the next N list calls fail with HTTP 503 */
     int fail_list_after; /* ... after this many successful list calls */
