@@ -332,6 +332,8 @@ ksc_status mdr_health_summary(ksc_module *m, const ksc_call *call, char **respon
             cur = json_object_new_object();
             snprintf(cur_name, sizeof cur_name, "%s", t ? t : "");
             json_object_object_add(cur, "tenant", json_object_new_string(cur_name));
+            json_object_object_add(cur, "tenant_title",
+                                   json_object_new_string(health_tenant_title(call->lang, cur_name)));
             memset(tstat, 0, sizeof tstat);
             ttotal = tmal = 0;
         }

@@ -102,6 +102,8 @@ json_object *health_device_full_json(const ksc_device *d, const char *lang);
 
 /* Localized labels. */
 const char *health_status_title(const char *lang, int status);
+/* The tenant's name to show: its name, or the localized root ("Root without tenants") for "". */
+const char *health_tenant_title(const char *lang, const char *tenant);
 const char *health_state_title(const char *lang, const char *state);
 
 /* ---- CSV */

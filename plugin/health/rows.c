@@ -37,6 +37,20 @@ static json_object *str(sqlite3_stmt *row, int col)
 }
 
 /* A stored JSON array (problems, critical components), or [] when unreadable. */
+const char *health_tenant_title(const char *lang, const char *tenant)
+{
+    return tenant && *tenant ? tenant : mdr_tr(lang, "tenants.root");
+}
+
+/* "tenant" as stored ("" = the root) and "tenant_title", the name to show: one name for the
+ * root everywhere (the Licenses CSV and the Tenants tab say the same). */
+static void add_tenant(json_object *o, const char *tenant, const char *lang)
+{
+    json_object_object_add(o, "tenant", json_object_new_string(tenant ? tenant : ""));
+    json_object_object_add(o, "tenant_title",
+                           json_object_new_string(health_tenant_title(lang, tenant)));
+}
+
 static json_object *stored_array(sqlite3_stmt *row, int col)
 {
     json_object *a = json_tokener_parse(text(row, col));
@@ -57,7 +71,7 @@ json_object *health_asset_json(sqlite3_stmt *row, const char *lang)
     json_object_object_add(o, "domain", str(row, 2));
     json_object_object_add(o, "os_version", str(row, 3));
     json_object_object_add(o, "product", str(row, 4));
-    json_object_object_add(o, "tenant", str(row, 6));
+    add_tenant(o, text(row, 6), lang);
     json_object_object_add(o, "status", json_object_new_string(health_status_codes[status]));
     json_object_object_add(o, "status_title",
                            json_object_new_string(health_status_title(lang, status)));
@@ -127,7 +141,7 @@ json_object *health_device_row_json(sqlite3_stmt *row, const char *lang)
     json_object_object_add(o, "host_name", str(row, 1));
     json_object_object_add(o, "group", str(row, 2));
     json_object_object_add(o, "ksc_server", str(row, 3));
-    json_object_object_add(o, "tenant", str(row, 4));
+    add_tenant(o, text(row, 4), lang);
     json_object *epp = json_object_new_array();
     const char *e = text(row, 7);
     while (*e) {
@@ -153,7 +167,7 @@ json_object *health_device_full_json(const ksc_device *d, const char *lang)
     json_object_object_add(o, "host_name", json_object_new_string(d->name ? d->name : ""));
     json_object_object_add(o, "group", json_object_new_string(d->group ? d->group : ""));
     json_object_object_add(o, "ksc_server", json_object_new_string(d->server ? d->server : ""));
-    json_object_object_add(o, "tenant", json_object_new_string(d->tenant ? d->tenant : ""));
+    add_tenant(o, d->tenant, lang);
     json_object_object_add(o, "mdr_state",
                            json_object_new_string(d->mdr_state ? d->mdr_state : ""));
     json_object_object_add(o, "mdr_state_title",

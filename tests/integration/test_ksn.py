@@ -41,7 +41,7 @@ def _():
     v = sbx.publish_ksn()["version"]
     notes = world.login("admin")
     texts = [n.get("text", "") for n in notes]
-    expect(any(f"KSN configuration file updated (version {v})" in t for t in texts), notes)
+    expect(any(f"Version {v} is now installed" in t for t in texts), notes)
     expect(installed() == str(v), world.ksn_show())
     hist = world.call("mdr.ksn.status").ok()["history"]
     expect(hist[0]["version"] == v and hist[0]["trigger"] == "login" and hist[0]["installed_by"] == "admin", hist)
@@ -64,7 +64,7 @@ def _():
     procs = [world.spawn("login", "--user", f"adm{i}") for i in range(10)]
     outs = [p.communicate(timeout=300) for p in procs]
     expect(all(p.returncode == 0 for p in procs), [o[1][:300] for o in outs])
-    notified = [o[0] for o in outs if "(version %d)" % target in o[0] or "(Version %d)" % target in o[0]]
+    notified = [o[0] for o in outs if "Version %d ist jetzt" % target in o[0] or "Version %d is now" % target in o[0]]
     expect(len(notified) == 1, "notifications:", [o[0][:200] for o in outs])
     expect(installed() == str(target) and host_installs(target) == 1, world.ksn_show(), host_installs(target))
     hist = [h for h in world.call("mdr.ksn.status").ok()["history"] if h["version"] == target]
