@@ -1,6 +1,6 @@
 /* call_errors.c — the host's own refusals of a call, localized like a module's errors. */
 #include "call_errors.h"
-#include "cli.h"
+#include "args.h"
 
 #include <ksc_utf8.h>
 
@@ -147,6 +147,6 @@ int call_error(const char *lang, int exit_code, const char *code, json_object *d
     json_object *root = json_object_new_object();
     json_object_object_add(root, "error", error);
     fprintf(stderr, "ksc-host: %s\n", message);
-    cli_print_json(root);
+    args_print_json(root);
     return exit_code;
 }
