@@ -28,9 +28,12 @@ static const char usage_text[] =
     "  ksn show [--server NAME]\n"
     "  config set-env KEY VALUE | config set-module MODULE KEY VALUE\n"
     "  clock advance MS | clock show\n"
+    "  help | --help | -h                   this text\n"
     "\n"
     "Exit codes: 0 ok, 1 the action failed, 2 usage, 3 denied, 4 invalid input.\n"
-    "Default config: ksc-host.conf next to the binary. See docs/host.md.\n";
+    "Default config: ksc-host.conf next to the binary; make one with\n"
+    "  ksc-host init --dir DIR --plugins-dir PLUGINS_DIR\n"
+    "and pass --config DIR/ksc-host.conf. See docs/host.md.\n";
 
 void args_print_usage(FILE *f)
 {

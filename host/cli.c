@@ -2,8 +2,11 @@
 #include "args.h"
 #include "commands.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct command {
     const char *name;
@@ -18,6 +21,37 @@ static const command commands[] = {
     {"config", cmd_config},   {"clock", cmd_clock},
 };
 
+/* No configuration to open: say how to make one. */
+static int no_config(const char *path, int given)
+{
+    if (given)
+        fprintf(stderr, "ksc-host: the configuration file %s does not exist.\n", path);
+    else
+        fprintf(stderr,
+                "ksc-host: no configuration: --config FILE was not given and there is no %s\n"
+                "(the default: ksc-host.conf next to the binary).\n",
+                path);
+    char bin[PATH_MAX], plugins[PATH_MAX], resolved[PATH_MAX];
+    const char *plugins_hint = "PLUGINS_DIR";
+    if (host_binary_dir(bin, sizeof bin) == 0 &&
+        host_path_resolve(bin, "../plugins", plugins, sizeof plugins) == 0 &&
+        realpath(plugins, resolved))
+        plugins_hint = resolved;
+    fprintf(stderr,
+            "Make a console host with\n"
+            "  ksc-host init --dir DIR --plugins-dir %s\n"
+            "then run\n"
+            "  ksc-host --config DIR/ksc-host.conf COMMAND ...\n"
+            "(ksc-host help lists the commands; docs/host.md, \"Quick start\").\n",
+            plugins_hint);
+    return EXIT_FAILED;
+}
+
+static int is_help(const char *arg)
+{
+    return strcmp(arg, "help") == 0 || strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *config = NULL;
@@ -25,7 +59,7 @@ int main(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
             config = argv[++i];
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        } else if (is_help(argv[i])) {
             args_print_usage(stdout);
             return EXIT_OK;
         } else {
@@ -35,6 +69,10 @@ int main(int argc, char **argv)
     if (i >= argc)
         return args_usage("no command given");
     const char *name = argv[i];
+    if (is_help(name)) {
+        args_print_usage(stdout);
+        return EXIT_OK;
+    }
     if (strcmp(name, "init") == 0) {
         if (config)
             return args_usage("init takes --dir, not --config");
@@ -49,13 +87,16 @@ int main(int argc, char **argv)
         return args_usage(NULL);
     }
     char default_config[PATH_MAX];
+    int given = config != NULL;
     if (!config) {
         if (host_config_default_path(default_config, sizeof default_config) != 0) {
             fprintf(stderr, "ksc-host: cannot locate the default configuration\n");
-            return EXIT_FAILED;
+            return no_config("ksc-host.conf", 0);
         }
         config = default_config;
     }
+    if (access(config, F_OK) != 0 && errno == ENOENT)
+        return no_config(config, given);
     host_ctx ctx;
     if (host_open(&ctx, config) != 0) {
         host_close(&ctx);

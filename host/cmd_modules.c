@@ -284,8 +284,10 @@ static void call_language(host_ctx *ctx, const char *option, const char *user, c
         snprintf(lang, size, "en");
 }
 
-/* The module's init error when it is an error object, else the host's own. */
-static int init_failed(const char *module, const char *lang, char *error_json)
+/* A module that failed to start: the loader has said why on stderr (once); stdout gets the
+ * module's error object when it answered one, else the host's module_failed. The exit code
+ * is the one the module's status maps to. */
+static int init_failed(const char *module, const char *lang, ksc_status status, char *error_json)
 {
     json_object *obj = error_json ? json_tokener_parse(error_json) : NULL;
     json_object *error = NULL, *message = NULL;
@@ -293,11 +295,12 @@ static int init_failed(const char *module, const char *lang, char *error_json)
     if (obj && json_object_object_get_ex(obj, "error", &error) &&
         json_object_object_get_ex(error, "message", &message) &&
         json_object_is_type(message, json_type_string)) {
-        args_print_json(obj); /* its message went to stderr with the start failure */
-        return EXIT_FAILED;
+        args_print_json(obj);
+        return host_exit_code(status);
     }
     json_object_put(obj);
-    return call_error(lang, EXIT_FAILED, "module_failed", call_error_detail("module", module));
+    return call_error_stdout_only(lang, host_exit_code(status), "module_failed",
+                                  call_error_detail("module", module));
 }
 
 static int run_call(host_ctx *ctx, const args_parsed *a)
@@ -343,9 +346,10 @@ static int run_call(host_ctx *ctx, const args_parsed *a)
         return EXIT_DENIED;
     }
     char *init_error = NULL;
-    if (loader_init_verbose(ctx, owner, &init_error) != KSC_OK) {
+    ksc_status started = loader_init_verbose(ctx, owner, &init_error);
+    if (started != KSC_OK) {
         free(request);
-        return init_failed(owner->name, lang, init_error);
+        return init_failed(owner->name, lang, started, init_error);
     }
     file_output out;
     if (output && file_output_open(&out, output) != 0) {
