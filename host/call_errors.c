@@ -1,6 +1,6 @@
 /* call_errors.c — the host's own refusals of a call, localized like a module's errors. */
 #include "call_errors.h"
-#include "cli.h"
+#include "args.h"
 
 #include <ksc_utf8.h>
 
@@ -126,7 +126,9 @@ static void fill(char *out, size_t size, const char *text, json_object *details)
     }
 }
 
-int call_error(const char *lang, int exit_code, const char *code, json_object *details)
+/* Builds {"error": {code, message, details}}; *message_out points into it. */
+static json_object *build(const char *lang, const char *code, json_object *details,
+                          const char **message_out)
 {
     size_t l = LANG_EN;
     for (size_t i = 0; lang && i < LANG_COUNT; i++)
@@ -141,12 +143,28 @@ int call_error(const char *lang, int exit_code, const char *code, json_object *d
     char message[1024];
     fill(message, sizeof message, text, details);
     json_object *error = json_object_new_object();
+    json_object *msg = json_object_new_string(message);
     json_object_object_add(error, "code", json_object_new_string(code));
-    json_object_object_add(error, "message", json_object_new_string(message));
+    json_object_object_add(error, "message", msg);
     json_object_object_add(error, "details", details);
     json_object *root = json_object_new_object();
     json_object_object_add(root, "error", error);
+    *message_out = json_object_get_string(msg);
+    return root;
+}
+
+int call_error(const char *lang, int exit_code, const char *code, json_object *details)
+{
+    const char *message;
+    json_object *root = build(lang, code, details, &message);
     fprintf(stderr, "ksc-host: %s\n", message);
-    cli_print_json(root);
+    args_print_json(root);
+    return exit_code;
+}
+
+int call_error_stdout_only(const char *lang, int exit_code, const char *code, json_object *details)
+{
+    const char *message;
+    args_print_json(build(lang, code, details, &message));
     return exit_code;
 }

@@ -12,6 +12,10 @@
  * placeholders from its string and integer members. */
 int call_error(const char *lang, int exit_code, const char *code, json_object *details);
 
+/* The same without the stderr line, for an error already told there (a module that failed
+ * to start: the loader said why). */
+int call_error_stdout_only(const char *lang, int exit_code, const char *code, json_object *details);
+
 /* details helper: {"key": printable(value)}. */
 json_object *call_error_detail(const char *key, const char *value);
 

@@ -1,5 +1,6 @@
 /* cmd_config.c — `init` (a fresh console host) and `config set-env|set-module`. */
-#include "cli.h"
+#include "args.h"
+#include "commands.h"
 #include "env.h"
 #include "servers.h"
 
@@ -91,17 +92,17 @@ static int mkdir_p(const char *path)
 
 int cmd_init(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
+    static const args_opt opts[] = {
         {"--dir", 1}, {"--plugins-dir", 1}, {"--resources", 1}, {NULL, 0}};
-    cli_args a;
-    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0 || !cli_get(&a, "--dir"))
-        return cli_usage("init --dir DIR [--plugins-dir DIR] [--resources DIR]");
-    const char *dir_arg = cli_get(&a, "--dir");
+    args_parsed a;
+    if (args_parse(argc, argv, opts, 0, 0, &a) != 0 || !args_get(&a, "--dir"))
+        return args_usage("init --dir DIR [--plugins-dir DIR] [--resources DIR]");
+    const char *dir_arg = args_get(&a, "--dir");
     const char *resources =
-        cli_get(&a, "--resources") ? cli_get(&a, "--resources") : KSC_RESOURCES_DIR;
+        args_get(&a, "--resources") ? args_get(&a, "--resources") : KSC_RESOURCES_DIR;
     char plugins[PATH_MAX], bin[PATH_MAX], dir[PATH_MAX], path[PATH_MAX];
-    if (cli_get(&a, "--plugins-dir")) {
-        snprintf(plugins, sizeof plugins, "%s", cli_get(&a, "--plugins-dir"));
+    if (args_get(&a, "--plugins-dir")) {
+        snprintf(plugins, sizeof plugins, "%s", args_get(&a, "--plugins-dir"));
     } else if (host_binary_dir(bin, sizeof bin) != 0 ||
                host_path_resolve(bin, "../plugins", plugins, sizeof plugins) != 0) {
         fprintf(stderr, "ksc-host: cannot locate the plugins directory: give --plugins-dir\n");
@@ -174,7 +175,7 @@ int cmd_init(int argc, char **argv)
     json_object_object_add(o, "module_configs", mods);
     json_object_object_add(o, "main_server", json_object_new_string("main"));
     json_object_object_add(o, "main_admin", json_object_new_string("admin"));
-    cli_print_json(o);
+    args_print_json(o);
     fprintf(stderr,
             "ksc-host: console host ready in %s; set the module's trust anchor with\n"
             "  ksc-host --config %s/ksc-host.conf config set-module mdr ksn.trust_anchor PATH\n",
@@ -268,12 +269,12 @@ done:
 
 int cmd_config(host_ctx *ctx, int argc, char **argv)
 {
-    static const cli_opt none[] = {{NULL, 0}};
-    cli_args a;
+    static const args_opt none[] = {{NULL, 0}};
+    args_parsed a;
     char err[512];
     if (argc >= 1 && strcmp(argv[0], "set-env") == 0) {
-        if (cli_parse(argc - 1, argv + 1, none, 2, 2, &a) != 0)
-            return cli_usage("config set-env KEY VALUE");
+        if (args_parse(argc - 1, argv + 1, none, 2, 2, &a) != 0)
+            return args_usage("config set-env KEY VALUE");
         if (env_set_value(ctx->cfg.env_file, a.pos[0], a.pos[1], err, sizeof err) != 0) {
             fprintf(stderr, "ksc-host: %s\n", err);
             return EXIT_INVALID;
@@ -281,12 +282,12 @@ int cmd_config(host_ctx *ctx, int argc, char **argv)
         json_object *o = json_object_new_object();
         json_object_object_add(o, "env_file", json_object_new_string(ctx->cfg.env_file));
         json_object_object_add(o, "set", json_object_new_string(a.pos[0]));
-        cli_print_json(o);
+        args_print_json(o);
         return EXIT_OK;
     }
     if (argc >= 1 && strcmp(argv[0], "set-module") == 0) {
-        if (cli_parse(argc - 1, argv + 1, none, 3, 3, &a) != 0)
-            return cli_usage("config set-module MODULE KEY VALUE");
+        if (args_parse(argc - 1, argv + 1, none, 3, 3, &a) != 0)
+            return args_usage("config set-module MODULE KEY VALUE");
         const host_module_conf *mc = NULL;
         for (size_t i = 0; i < ctx->cfg.module_count; i++)
             if (strcmp(ctx->cfg.modules[i].name, a.pos[0]) == 0)
@@ -302,8 +303,8 @@ int cmd_config(host_ctx *ctx, int argc, char **argv)
         json_object *o = json_object_new_object();
         json_object_object_add(o, "module_config", json_object_new_string(mc->config_path));
         json_object_object_add(o, "set", json_object_new_string(a.pos[1]));
-        cli_print_json(o);
+        args_print_json(o);
         return EXIT_OK;
     }
-    return cli_usage("config set-env KEY VALUE | config set-module MODULE KEY VALUE");
+    return args_usage("config set-env KEY VALUE | config set-module MODULE KEY VALUE");
 }

@@ -1,5 +1,6 @@
 /* cmd_devices.c — `devices import|generate|list`. */
-#include "cli.h"
+#include "args.h"
+#include "commands.h"
 #include "devices.h"
 #include "servers.h"
 
@@ -36,26 +37,27 @@ static double seconds_since(const struct timespec *t0)
 
 static int generate(host_ctx *ctx, int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"--count", 1},   {"--seed", 1},   {"--never-sent", 1},
-                                   {"--tenants", 1}, {"--server", 1}, {NULL, 0}};
-    cli_args a;
-    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0 || !cli_get(&a, "--count") ||
-        !cli_get(&a, "--seed"))
-        return cli_usage("devices generate --count N --seed S [--never-sent M] [--tenants T] "
-                         "[--server NAME]");
+    static const args_opt opts[] = {{"--count", 1},   {"--seed", 1},   {"--never-sent", 1},
+                                    {"--tenants", 1}, {"--server", 1}, {NULL, 0}};
+    args_parsed a;
+    if (args_parse(argc, argv, opts, 0, 0, &a) != 0 || !args_get(&a, "--count") ||
+        !args_get(&a, "--seed"))
+        return args_usage("devices generate --count N --seed S [--never-sent M] [--tenants T] "
+                          "[--server NAME]");
     unsigned long long count, seed, never_sent = 0, tenants = 0;
-    if (cli_parse_u64(cli_get(&a, "--count"), 1, MAX_GENERATE, &count) != 0 ||
-        cli_parse_u64(cli_get(&a, "--seed"), 0, UINT64_MAX, &seed) != 0 ||
-        (cli_get(&a, "--never-sent") &&
-         cli_parse_u64(cli_get(&a, "--never-sent"), 0, count, &never_sent) != 0) ||
-        (cli_get(&a, "--tenants") && cli_parse_u64(cli_get(&a, "--tenants"), 0, 100, &tenants))) {
+    if (args_parse_u64(args_get(&a, "--count"), 1, MAX_GENERATE, &count) != 0 ||
+        args_parse_u64(args_get(&a, "--seed"), 0, UINT64_MAX, &seed) != 0 ||
+        (args_get(&a, "--never-sent") &&
+         args_parse_u64(args_get(&a, "--never-sent"), 0, count, &never_sent) != 0) ||
+        (args_get(&a, "--tenants") &&
+         args_parse_u64(args_get(&a, "--tenants"), 0, 100, &tenants))) {
         fprintf(stderr,
                 "ksc-host: --count 1..%llu, --seed a non-negative integer, --never-sent "
                 "0..count, --tenants 0..100\n",
                 MAX_GENERATE);
         return EXIT_INVALID;
     }
-    const char *server = cli_get(&a, "--server") ? cli_get(&a, "--server") : "main";
+    const char *server = args_get(&a, "--server") ? args_get(&a, "--server") : "main";
     char err[512];
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -70,21 +72,21 @@ static int generate(host_ctx *ctx, int argc, char **argv)
     json_object_object_add(o, "tenants", json_object_new_int64((int64_t)tenants));
     json_object_object_add(o, "server", json_object_new_string(server));
     json_object_object_add(o, "seconds", json_object_new_double(seconds_since(&t0)));
-    cli_print_json(o);
+    args_print_json(o);
     return EXIT_OK;
 }
 
 int cmd_devices(host_ctx *ctx, int argc, char **argv)
 {
     if (argc < 1)
-        return cli_usage("devices import|generate|list");
-    cli_args a;
+        return args_usage("devices import|generate|list");
+    args_parsed a;
     if (strcmp(argv[0], "generate") == 0)
         return generate(ctx, argc - 1, argv + 1);
     if (strcmp(argv[0], "import") == 0) {
-        static const cli_opt none[] = {{NULL, 0}};
-        if (cli_parse(argc - 1, argv + 1, none, 1, 1, &a) != 0)
-            return cli_usage("devices import FILE.json");
+        static const args_opt none[] = {{NULL, 0}};
+        if (args_parse(argc - 1, argv + 1, none, 1, 1, &a) != 0)
+            return args_usage("devices import FILE.json");
         json_object *doc = json_object_from_file(a.pos[0]);
         if (!doc) {
             fprintf(stderr, "ksc-host: cannot read %s as JSON: %s\n", a.pos[0],
@@ -101,20 +103,20 @@ int cmd_devices(host_ctx *ctx, int argc, char **argv)
         }
         json_object *o = json_object_new_object();
         json_object_object_add(o, "imported", json_object_new_int64((int64_t)count));
-        cli_print_json(o);
+        args_print_json(o);
         return EXIT_OK;
     }
     if (strcmp(argv[0], "list") == 0) {
-        static const cli_opt opts[] = {{"--server", 1}, {"--limit", 1}, {NULL, 0}};
-        if (cli_parse(argc - 1, argv + 1, opts, 0, 0, &a) != 0)
-            return cli_usage("devices list [--server NAME] [--limit N]");
+        static const args_opt opts[] = {{"--server", 1}, {"--limit", 1}, {NULL, 0}};
+        if (args_parse(argc - 1, argv + 1, opts, 0, 0, &a) != 0)
+            return args_usage("devices list [--server NAME] [--limit N]");
         list_ctx l = {0, 0};
-        if (cli_get(&a, "--limit") &&
-            cli_parse_u64(cli_get(&a, "--limit"), 1, UINT32_MAX, &l.limit) != 0) {
+        if (args_get(&a, "--limit") &&
+            args_parse_u64(args_get(&a, "--limit"), 1, UINT32_MAX, &l.limit) != 0) {
             fprintf(stderr, "ksc-host: --limit must be a positive integer\n");
             return EXIT_INVALID;
         }
-        const char *server = cli_get(&a, "--server");
+        const char *server = args_get(&a, "--server");
         if (server && !servers_exists(ctx, server)) {
             fprintf(stderr, "ksc-host: unknown server '%s'\n", server);
             return EXIT_INVALID;
@@ -128,5 +130,5 @@ int cmd_devices(host_ctx *ctx, int argc, char **argv)
         }
         return EXIT_OK;
     }
-    return cli_usage("devices import|generate|list");
+    return args_usage("devices import|generate|list");
 }

@@ -1,7 +1,8 @@
 /* cmd_modules.c — the commands that talk to modules: plugins, rights, call, login, timer. */
 #include "accounts.h"
 #include "call_errors.h"
-#include "cli.h"
+#include "args.h"
+#include "commands.h"
 #include "loader.h"
 #include "notifications.h"
 #include "output.h"
@@ -22,9 +23,9 @@ static json_object *area_json(host_ctx *ctx, const char *id, const char *lang, c
     return o;
 }
 
-static const char *lang_option(const cli_args *a, int *bad)
+static const char *lang_option(const args_parsed *a, int *bad)
 {
-    const char *lang = cli_get(a, "--lang");
+    const char *lang = args_get(a, "--lang");
     *bad = 0;
     if (lang && !host_valid_lang(lang)) {
         fprintf(stderr, "ksc-host: unsupported language '%s' (use en, ru, de, es, fr or it)\n",
@@ -36,10 +37,10 @@ static const char *lang_option(const cli_args *a, int *bad)
 
 int cmd_plugins(host_ctx *ctx, int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"--lang", 1}, {NULL, 0}};
-    cli_args a;
-    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0)
-        return cli_usage(NULL);
+    static const args_opt opts[] = {{"--lang", 1}, {NULL, 0}};
+    args_parsed a;
+    if (args_parse(argc, argv, opts, 0, 0, &a) != 0)
+        return args_usage(NULL);
     int bad;
     const char *lang = lang_option(&a, &bad);
     if (bad)
@@ -100,17 +101,17 @@ int cmd_plugins(host_ctx *ctx, int argc, char **argv)
     }
     json_object_object_add(root, "modules", mods);
     json_object_object_add(root, "refused", json_object_new_int((int)refused));
-    cli_print_json(root);
+    args_print_json(root);
     loader_unload_all(ctx);
     return EXIT_OK;
 }
 
 int cmd_rights(host_ctx *ctx, int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"--lang", 1}, {NULL, 0}};
-    cli_args a;
-    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0)
-        return cli_usage(NULL);
+    static const args_opt opts[] = {{"--lang", 1}, {NULL, 0}};
+    args_parsed a;
+    if (args_parse(argc, argv, opts, 0, 0, &a) != 0)
+        return args_usage(NULL);
     int bad;
     const char *lang = lang_option(&a, &bad);
     if (bad)
@@ -123,7 +124,7 @@ int cmd_rights(host_ctx *ctx, int argc, char **argv)
         for (size_t i = 0; i < ctx->modules[m].desc->area_count; i++)
             json_object_array_add(
                 arr, area_json(ctx, ctx->modules[m].desc->areas[i].id, lang, ctx->modules[m].name));
-    cli_print_json(arr);
+    args_print_json(arr);
     loader_unload_all(ctx);
     return EXIT_OK;
 }
@@ -239,7 +240,7 @@ static int deny_if_missing(host_ctx *ctx, const ksc_action *action, const char *
     json_object *root = json_object_new_object();
     json_object_object_add(root, "error", error);
     fprintf(stderr, "ksc-host: %s\n", message);
-    cli_print_json(root);
+    args_print_json(root);
     return 1;
 }
 
@@ -270,7 +271,7 @@ static void print_response(const char *response, ksc_status status)
         else
             fprintf(stderr, "ksc-host: the action failed (status %d)\n", (int)status);
     }
-    cli_print_json(obj);
+    args_print_json(obj);
 }
 
 /* The call's language: --lang when valid, else the user's, else English. */
@@ -283,8 +284,10 @@ static void call_language(host_ctx *ctx, const char *option, const char *user, c
         snprintf(lang, size, "en");
 }
 
-/* The module's init error when it is an error object, else the host's own. */
-static int init_failed(const char *module, const char *lang, char *error_json)
+/* A module that failed to start: the loader has said why on stderr (once); stdout gets the
+ * module's error object when it answered one, else the host's module_failed. The exit code
+ * is the one the module's status maps to. */
+static int init_failed(const char *module, const char *lang, ksc_status status, char *error_json)
 {
     json_object *obj = error_json ? json_tokener_parse(error_json) : NULL;
     json_object *error = NULL, *message = NULL;
@@ -292,25 +295,26 @@ static int init_failed(const char *module, const char *lang, char *error_json)
     if (obj && json_object_object_get_ex(obj, "error", &error) &&
         json_object_object_get_ex(error, "message", &message) &&
         json_object_is_type(message, json_type_string)) {
-        cli_print_json(obj); /* its message went to stderr with the start failure */
-        return EXIT_FAILED;
+        args_print_json(obj);
+        return host_exit_code(status);
     }
     json_object_put(obj);
-    return call_error(lang, EXIT_FAILED, "module_failed", call_error_detail("module", module));
+    return call_error_stdout_only(lang, host_exit_code(status), "module_failed",
+                                  call_error_detail("module", module));
 }
 
-static int run_call(host_ctx *ctx, const cli_args *a)
+static int run_call(host_ctx *ctx, const args_parsed *a)
 {
-    const char *user = cli_get(a, "--user") ? cli_get(a, "--user") : "admin";
-    const char *server = cli_get(a, "--server") ? cli_get(a, "--server") : "main";
-    const char *output = cli_get(a, "--output");
+    const char *user = args_get(a, "--user") ? args_get(a, "--user") : "admin";
+    const char *server = args_get(a, "--server") ? args_get(a, "--server") : "main";
+    const char *output = args_get(a, "--output");
     const char *action_name = a->pos[0];
     char lang[8];
-    call_language(ctx, cli_get(a, "--lang"), user, lang, sizeof lang);
+    call_language(ctx, args_get(a, "--lang"), user, lang, sizeof lang);
 
-    if (cli_get(a, "--lang") && !host_valid_lang(cli_get(a, "--lang")))
+    if (args_get(a, "--lang") && !host_valid_lang(args_get(a, "--lang")))
         return call_error(lang, EXIT_INVALID, "unsupported_language",
-                          call_error_detail("lang", cli_get(a, "--lang")));
+                          call_error_detail("lang", args_get(a, "--lang")));
     if (!accounts_user_exists(ctx, user))
         return call_error(lang, EXIT_INVALID, "unknown_user", call_error_detail("user", user));
     if (!servers_exists(ctx, server))
@@ -342,9 +346,10 @@ static int run_call(host_ctx *ctx, const cli_args *a)
         return EXIT_DENIED;
     }
     char *init_error = NULL;
-    if (loader_init_verbose(ctx, owner, &init_error) != KSC_OK) {
+    ksc_status started = loader_init_verbose(ctx, owner, &init_error);
+    if (started != KSC_OK) {
         free(request);
-        return init_failed(owner->name, lang, init_error);
+        return init_failed(owner->name, lang, started, init_error);
     }
     file_output out;
     if (output && file_output_open(&out, output) != 0) {
@@ -373,11 +378,11 @@ static int run_call(host_ctx *ctx, const cli_args *a)
 
 int cmd_call(host_ctx *ctx, int argc, char **argv)
 {
-    static const cli_opt opts[] = {
+    static const args_opt opts[] = {
         {"--server", 1}, {"--user", 1}, {"--lang", 1}, {"--output", 1}, {NULL, 0}};
-    cli_args a;
-    if (cli_parse(argc, argv, opts, 1, 2, &a) != 0)
-        return cli_usage(NULL);
+    args_parsed a;
+    if (args_parse(argc, argv, opts, 1, 2, &a) != 0)
+        return args_usage(NULL);
     size_t refused = loader_load_all(ctx);
     (void)refused; /* refused modules were reported; the call goes on with the others */
     int rc = run_call(ctx, &a);
@@ -388,12 +393,12 @@ int cmd_call(host_ctx *ctx, int argc, char **argv)
 
 int cmd_login(host_ctx *ctx, int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"--user", 1}, {"--server", 1}, {NULL, 0}};
-    cli_args a;
-    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0 || !cli_get(&a, "--user"))
-        return cli_usage("login needs --user NAME");
-    const char *user = cli_get(&a, "--user");
-    const char *server = cli_get(&a, "--server") ? cli_get(&a, "--server") : "main";
+    static const args_opt opts[] = {{"--user", 1}, {"--server", 1}, {NULL, 0}};
+    args_parsed a;
+    if (args_parse(argc, argv, opts, 0, 0, &a) != 0 || !args_get(&a, "--user"))
+        return args_usage("login needs --user NAME");
+    const char *user = args_get(&a, "--user");
+    const char *server = args_get(&a, "--server") ? args_get(&a, "--server") : "main";
     char lang[8];
     if (accounts_user_language(ctx, user, lang, sizeof lang) != KSC_OK) {
         fprintf(stderr, "ksc-host: unknown user '%s'\n", user);
@@ -414,16 +419,16 @@ int cmd_login(host_ctx *ctx, int argc, char **argv)
         fprintf(stderr, "ksc-host: cannot read the notifications: %s\n", sqlite3_errmsg(ctx->db));
         return EXIT_FAILED;
     }
-    cli_print_json(list);
+    args_print_json(list);
     return EXIT_OK;
 }
 
 int cmd_timer(host_ctx *ctx, int argc, char **argv)
 {
-    static const cli_opt opts[] = {{NULL, 0}};
-    cli_args a;
-    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0)
-        return cli_usage(NULL);
+    static const args_opt opts[] = {{NULL, 0}};
+    args_parsed a;
+    if (args_parse(argc, argv, opts, 0, 0, &a) != 0)
+        return args_usage(NULL);
     loader_load_all(ctx);
     loader_init_all(ctx);
     loader_fire(ctx, KSC_EVENT_TIMER, NULL, NULL, NULL);
@@ -436,17 +441,17 @@ int cmd_timer(host_ctx *ctx, int argc, char **argv)
     json_object *root = json_object_new_object();
     json_object_object_add(root, "event", json_object_new_string("timer"));
     json_object_object_add(root, "modules", fired);
-    cli_print_json(root);
+    args_print_json(root);
     return EXIT_OK;
 }
 
 int cmd_notifications(host_ctx *ctx, int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"--user", 1}, {NULL, 0}};
-    cli_args a;
-    if (cli_parse(argc, argv, opts, 0, 0, &a) != 0 || !cli_get(&a, "--user"))
-        return cli_usage("notifications needs --user NAME");
-    const char *user = cli_get(&a, "--user");
+    static const args_opt opts[] = {{"--user", 1}, {NULL, 0}};
+    args_parsed a;
+    if (args_parse(argc, argv, opts, 0, 0, &a) != 0 || !args_get(&a, "--user"))
+        return args_usage("notifications needs --user NAME");
+    const char *user = args_get(&a, "--user");
     if (!accounts_user_exists(ctx, user)) {
         fprintf(stderr, "ksc-host: unknown user '%s'\n", user);
         return EXIT_INVALID;
@@ -454,6 +459,6 @@ int cmd_notifications(host_ctx *ctx, int argc, char **argv)
     json_object *list = notifications_list(ctx, user, 0, 0);
     if (!list)
         return EXIT_FAILED;
-    cli_print_json(list);
+    args_print_json(list);
     return EXIT_OK;
 }

@@ -86,8 +86,20 @@ void host_log(host_ctx *ctx, const char *who, ksc_log_level level, const char *f
     va_end(ap);
     const char *src = (who && who[0]) ? who : "host";
     host_lock(ctx);
-    if (level >= KSC_LOG_WARNING || getenv("KSC_HOST_VERBOSE"))
-        fprintf(stderr, "ksc-host: [%s] %s: %s\n", src, level_name(level), msg);
+    if (level >= KSC_LOG_WARNING || getenv("KSC_HOST_VERBOSE")) {
+        char line[2200];
+        int n = snprintf(line, sizeof line, "ksc-host: [%s] %s: %s\n", src, level_name(level), msg);
+        size_t len = n < 0 ? 0 : (size_t)n >= sizeof line ? sizeof line - 1 : (size_t)n;
+        char *grown = NULL;
+        if (ctx->holding_for && who && strcmp(who, ctx->holding_for) == 0 &&
+            (grown = realloc(ctx->held, ctx->held_len + len + 1))) {
+            memcpy(grown + ctx->held_len, line, len + 1);
+            ctx->held = grown;
+            ctx->held_len += len;
+        } else {
+            fputs(line, stderr);
+        }
+    }
     if (ctx->log_file) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -152,5 +164,8 @@ void host_close(host_ctx *ctx)
         fclose(ctx->log_file);
     ctx->log_file = NULL;
     host_config_free(&ctx->cfg);
+    free(ctx->held);
+    ctx->held = NULL;
+    ctx->held_len = 0;
     pthread_mutex_destroy(&ctx->lock);
 }

@@ -53,6 +53,12 @@ struct host_ctx {
     host_module *modules;
     size_t module_count;
     struct ksc_host self; /* the handle for the host's own use */
+    /* While a module's init runs, its warnings and errors are held here instead of going to
+     * stderr (host.log still gets them at once), so that a start failure is reported in one
+     * line; a successful init lets them through. Guarded by lock. */
+    const char *holding_for; /* the module's name, or NULL */
+    char *held;              /* the held lines, each ending in '\n' (malloc'd) */
+    size_t held_len;
 };
 
 /* Exit codes of the CLI: the ksc_status values 0..4 (see docs/host.md for the mapping). */

@@ -5,6 +5,7 @@
 #include "services.h"
 
 #include <dlfcn.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,6 +200,18 @@ size_t loader_load_all(host_ctx *ctx)
     return refused;
 }
 
+/* The message of an {"error": {"message": "…"}} object, or NULL. Owned by *holder. */
+static const char *error_message(const char *error_json, json_object **holder)
+{
+    json_object *error, *message;
+    *holder = error_json ? json_tokener_parse(error_json) : NULL;
+    if (*holder && json_object_object_get_ex(*holder, "error", &error) &&
+        json_object_object_get_ex(error, "message", &message) &&
+        json_object_is_type(message, json_type_string))
+        return json_object_get_string(message);
+    return NULL;
+}
+
 ksc_status loader_init_verbose(host_ctx *ctx, host_module *m, char **error_out)
 {
     if (error_out)
@@ -211,19 +224,50 @@ ksc_status loader_init_verbose(host_ctx *ctx, host_module *m, char **error_out)
         return KSC_ERR_FAILED;
     char *error_json = NULL;
     ksc_module *instance = NULL;
+    /* The module's own warnings during init are held: on failure they would repeat the
+     * reason its error object gives (they are in host.log either way). */
+    host_lock(ctx);
+    ctx->holding_for = m->name;
+    host_unlock(ctx);
     ksc_status status = m->desc->init(&m->services, m->config_path, &instance, &error_json);
+    host_lock(ctx);
+    ctx->holding_for = NULL;
+    char *held = ctx->held;
+    ctx->held = NULL;
+    ctx->held_len = 0;
+    host_unlock(ctx);
     if (status == KSC_OK && instance) {
         m->instance = instance;
+        if (held)
+            fputs(held, stderr);
     } else {
         if (status == KSC_OK)
             status = KSC_ERR_FAILED; /* init "succeeded" without an instance */
-        fprintf(stderr, "ksc-host: module %s failed to start (status %d)%s%s\n", m->name,
-                (int)status, error_json ? ": " : "", error_json ? error_json : "");
+        /* One line: the error object's message, else the last line the module logged. */
+        json_object *holder;
+        const char *reason = error_message(error_json, &holder);
+        if (!reason && held) {
+            held[strlen(held) - 1] = '\0';
+            const char *last = strrchr(held, '\n');
+            reason = last ? last + 1 : held;
+            const char *tail = strstr(reason, "] "); /* "ksc-host: [NAME] LEVEL: text" */
+            tail = tail ? strstr(tail, ": ") : NULL;
+            if (tail)
+                reason = tail + 2;
+        }
+        if (reason)
+            fprintf(stderr, "ksc-host: module %s failed to start: %s\n", m->name, reason);
+        else
+            fprintf(stderr,
+                    "ksc-host: module %s failed to start and said nothing (see %s/host.log)\n",
+                    m->name, ctx->cfg.data_dir);
+        json_object_put(holder);
         if (error_out) {
             *error_out = error_json;
             error_json = NULL;
         }
     }
+    free(held);
     free(error_json);
     return status;
 }

@@ -10,10 +10,12 @@
 size_t loader_load_all(host_ctx *ctx);
 
 /* Calls the module's init with its services table and config path (once). Returns KSC_OK or
- * the module's status, printing its error message on stderr. */
+ * the module's status. A failure is reported in one line on stderr: "module NAME failed to
+ * start: REASON" (the error object's message, else the last line the module logged); the
+ * module's own warnings during a failed init go only to host.log. */
 ksc_status loader_init(host_ctx *ctx, host_module *m);
-/* The same; on failure *error_json (when given) receives the module's error text (caller
- * frees), else NULL. */
+/* The same; on failure *error_json (when given) also receives the module's error text
+ * (caller frees), else NULL, for the caller to print on stdout (not on stderr again). */
 ksc_status loader_init_verbose(host_ctx *ctx, host_module *m, char **error_json);
 
 /* Initialises every loaded module; those that fail stay loaded but uninitialised. */

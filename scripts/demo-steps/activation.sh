@@ -51,7 +51,7 @@ demo_usage() {
   host call mdr.usage.get | show '
 a, r, l, q = d["activation"], d["region"], d["license"], d["custom_incidents"]
 print("activation:   %s (%s)" % (a["state_text"], a["organization"]["name"]))
-if l: print("license:      %s, %d/%d assets, %s" % (l["name"], l["connected_assets"], l["assets_limit"], l["status"]))
+if l: print("license:      %s · %d of %d assets%s · %s" % (l["name"], l["connected_assets"], l["assets_limit"], " — limit exceeded" if l["limit_exceeded"] else "", l["status"]))
 if r: print("region:       %s — data stored in %s" % (r["region_title"], r["storage_title"]))
 print("terms:        agreements %s, KSN Statement %s" % ("accepted" if d["terms"]["agreements_accepted"] else "not accepted", "accepted" if d["terms"]["ksn_statement_accepted"] else "not accepted"))
 if q: print("custom incidents this week: %d used of %d (%d left)" % (q["used"], q["quota"], q["remaining"]))

@@ -31,14 +31,15 @@ for t in d.get("tenants", [])[:5]:
 }
 
 demo_health_malfunctioning() {
-  heading "Malfunctioning assets (never sent telemetry) — the first 8"
+  heading "Malfunctioning assets (never sent telemetry) — the first 8, worst components first"
   host call mdr.health.malfunctioning '{"sort": "critical:desc", "page_size": 8}' | show '
 print("%d devices of the console never sent telemetry" % d["total"])
 for x in d["items"]:
-    comps = ", ".join("%s %s (%s)" % (c["name"], c["state_title"], c["indication"]) for c in x["critical_components"]) or "-"
+    comps = lambda ind: ", ".join("%s %s" % (c["name"], c["state_title"]) for c in x["critical_components"] if c["indication"] == ind)
     print("  %-18s %-8s MDR: %-13s apps: %s" % (x["host_name"], x["ksc_server"], x["mdr_state_title"], "; ".join(x["epp_applications"]) or "-"))
-    print("  %18s critical: %s" % ("", comps))' || return 1
-  heading "Critical assets seen in the last 7 days — the first 5"
+    problems = [("critical (red)", comps("red")), ("warning (yellow)", comps("yellow"))]
+    print("  %18s %s" % ("", " · ".join("%s: %s" % (k, v) for k, v in problems if v) or "no component problems"))' || return 1
+  heading "Critical assets seen in the last 7 days — the first 5 by host name"
   host call mdr.health.assets '{"statuses": ["CRITICAL"], "last_seen": {"days": 7}, "sort": "host_name:asc", "page_size": 5}' | show '
 import datetime
 print("%d critical assets" % d["total"])

@@ -10,13 +10,15 @@ demo_licenses() {
   heading "Licenses (MDR Administrator)"
   host call mdr.licenses.list '{"view": "all"}' | show '
 s = d["summary"]
-print("%d current of %d · %d/%d assets · %s, %s" % (s["current_licenses"], s["licenses"],
-      s["connected_assets"], s["assets_limit"], s["tier_title"] or "-", s["region"] or "-"))
+print("%d current of %d · %d of %d assets%s · %s, %s" % (s["current_licenses"], s["licenses"],
+      s["connected_assets"], s["assets_limit"], " — limit exceeded" if s["connected_assets"] > s["assets_limit"] else "",
+      s["tier_title"] or "-", s["region"] or "-"))
 print(s["functionality_text"])
 for l in d["licenses"]:
-    flags = (" EXCEEDED" if l["limit_exceeded"] else "") + (" EXPIRES SOON" if l["expiration_warning"] else "")
-    print("  %-28s %-22s %5d/%-5d %s → %s  %s%s" % (l["name"], l["id"], l["connected_assets"],
-          l["assets_limit"], l["activation_date"] or "-", l["expiration_date"] or "-", l["status_text"], flags))' || return 1
+    flags = (" · expires soon" if l["expiration_warning"] else "")
+    used = "%d of %d%s" % (l["connected_assets"], l["assets_limit"], " — limit exceeded" if l["limit_exceeded"] else "")
+    print("  %-26s %-22s %-30s %s → %s  %s%s" % (l["name"], l["id"], used,
+          l["activation_date"] or "-", l["expiration_date"] or "-", l["status_text"], flags))' || return 1
 
   heading "Licenses: assets by tenant (CSV)"
   host call --output "$dir/licenses_by_tenant.csv" mdr.licenses.export_by_tenant '{}' | show '
@@ -25,7 +27,7 @@ print("%s: %d rows, %d assets" % (d["file_name"], d["rows"], d["assets"]))' || r
 }
 
 demo_tenants() {
-  heading "Tenants (sorted by expiration date, newest first)"
+  heading "Tenants (by expiration date, latest first)"
   host call mdr.tenants.list | show '
 print("%d of at most %d tenants" % (d["count"], d["max"]))
 for t in d["tenants"]:
@@ -38,7 +40,7 @@ for t in d["tenants"]:
   # a lifetime of 90 days, which the license's term allows in the demo world
   last=$(python3 -c 'import datetime as t; print((t.datetime.now(t.timezone.utc) + t.timedelta(days=90)).strftime("%Y-%m-%d"))')
   local created id
-  created=$(host call mdr.tenants.create "{\"name\": \"Demo Customer $(date +%H%M%S)\", \"description\": \"Made by scripts/demo\", \"config_files\": [{\"license_id\": \"$lic\", \"expires\": \"$last\"}]}") || { echo "$created"; return 1; }
+  created=$(host call mdr.tenants.create "{\"name\": \"Northwind Traders\", \"description\": \"Made by scripts/demo\", \"config_files\": [{\"license_id\": \"$lic\", \"expires\": \"$last\"}]}") || { echo "$created"; return 1; }
   echo "$created" | show '
 print("created %s (%s), %s, expires %s" % (d["name"], d["id"], d["status_text"], d["expiration_date"]))'
   id=$(echo "$created" | show 'print(d["id"])')

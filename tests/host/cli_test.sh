@@ -354,6 +354,72 @@ init_command)
   echo "$ERR" | grep -q "default configuration" || fail "no clear message"
   pass ;;
 
+no_config_hint)
+  # A copy of the binary in a folder without ksc-host.conf: no default config to find.
+  mkdir -p "$work/inst/bin" "$work/inst/plugins"
+  cp "$KSC_HOST" "$work/inst/bin/ksc-host"
+  OUT=$(cd "$work" && "$work/inst/bin/ksc-host" plugins 2>"$work/stderr"); RC=$?; ERR=$(cat "$work/stderr")
+  expect_rc 1 "no config"
+  echo "$ERR" | grep -q "no configuration: --config FILE was not given and there is no $work/inst/bin/ksc-host.conf" \
+    || fail "does not say which config it looked for"
+  echo "$ERR" | grep -q "ksc-host init --dir DIR --plugins-dir $work/inst/plugins" || fail "no init hint"
+  echo "$ERR" | grep -q "ksc-host --config DIR/ksc-host.conf COMMAND" || fail "no --config hint"
+  OUT=$("$KSC_HOST" --config "$work/missing/ksc-host.conf" plugins 2>"$work/stderr"); RC=$?; ERR=$(cat "$work/stderr")
+  expect_rc 1 "missing --config file"
+  echo "$ERR" | grep -q "configuration file $work/missing/ksc-host.conf does not exist" || fail "names the file"
+  echo "$ERR" | grep -q "ksc-host init --dir DIR --plugins-dir" || fail "no init hint for --config"
+  # the hint's commands work as written
+  OUT=$("$KSC_HOST" init --dir "$work/made" --plugins-dir "$ECHO_DIR" 2>"$work/stderr"); RC=$?; ERR=$(cat "$work/stderr")
+  expect_rc 0 "init as hinted"
+  OUT=$("$KSC_HOST" --config "$work/made/ksc-host.conf" user list 2>"$work/stderr"); RC=$?; ERR=$(cat "$work/stderr")
+  expect_rc 0 "--config as hinted"
+  pass ;;
+
+help_command)
+  for h in help --help -h; do
+    OUT=$("$KSC_HOST" "$h" 2>"$work/stderr"); RC=$?; ERR=$(cat "$work/stderr")
+    expect_rc 0 "ksc-host $h"
+    echo "$OUT" | grep -q "^usage: ksc-host" || fail "no usage on stdout for $h"
+    echo "$OUT" | grep -q "init --dir DIR" || fail "usage incomplete for $h"
+    [ -z "$ERR" ] || fail "stderr for $h"
+  done
+  run help; expect_rc 0 "help with --config"
+  echo "$OUT" | grep -q "^usage: ksc-host" || fail "help with --config"
+  run helpme; expect_rc 2 "an unknown command is still unknown"
+  echo "$ERR" | grep -q "unknown command 'helpme'" || fail "unknown command message"
+  pass ;;
+
+init_failure_once)
+  # The module answers an error object: its reason once on stderr, the object on stdout,
+  # and the exit code of its status (KSC_ERR_INVALID -> 4).
+  echo 'fail_init=object' >"$HOSTDIR/echo.conf"
+  run call echo.clock
+  expect_rc 4 "status KSC_ERR_INVALID"
+  [ "$(echo "$ERR" | grep -c 'fail_init')" = "1" ] || fail "the reason is not said exactly once"
+  echo "$ERR" | grep -q "^ksc-host: module echo failed to start: echo.conf says fail_init$" || fail "stderr line"
+  [ "$(jqo '.error.code')" = "config_invalid" ] || fail "the module's error object"
+  echo "$ERR" | grep -q "status" && fail "a status number that is not the exit code"
+  grep -q "init failed: echo.conf says fail_init" "$HOSTDIR/data/host.log" || fail "the module's log line is not in host.log"
+  # No error object: the module's logged line is the reason (once); the host's module_failed
+  # object on stdout; KSC_ERR_CONFLICT -> exit 1.
+  echo 'fail_init=bare' >"$HOSTDIR/echo.conf"
+  run call echo.clock
+  expect_rc 1 "status KSC_ERR_CONFLICT"
+  [ "$(echo "$ERR" | grep -c 'fail_init')" = "1" ] || fail "the reason is not said exactly once"
+  [ "$(echo "$ERR" | grep -c 'echo failed\|could not start')" = "1" ] || fail "the failure is told twice"
+  echo "$ERR" | grep -q "^ksc-host: module echo failed to start: init failed: echo.conf says fail_init$" || fail "stderr line"
+  [ "$(jqo '.error.code')" = "module_failed" ] || fail "module_failed object"
+  # login and timer go on without it, saying so once
+  run login --user admin; expect_rc 0 "login"
+  [ "$(echo "$ERR" | grep -c 'fail_init')" = "1" ] || fail "login: reason not said once"
+  run timer; expect_rc 0 "timer"
+  [ "$(jqo '.modules | length')" = "0" ] || fail "timer fired a module that did not start"
+  # a module that starts still shows its warnings
+  : >"$HOSTDIR/echo.conf"
+  run call echo.clock; expect_rc 0 "starts again"
+  echo "$ERR" | grep -q "echo failed" && fail "stderr after a good start"
+  pass ;;
+
 mdr_module)
   OUT=$("$KSC_HOST" init --dir "$work/mdr" --plugins-dir "$MDR_PLUGINS" 2>"$work/stderr"); RC=$?; ERR=$(cat "$work/stderr")
   expect_rc 0 "init"

@@ -2,8 +2,8 @@
  * echo_module.c — a tiny module for ksc-host's tests. Each action makes one host service
  * observable: notify (echo.say), env_get (echo.env), now_ms (echo.clock), file output
  * (echo.file), ksn_install (echo.ksn_install), devices_foreach (echo.devices), secret_key
- * (echo.secret). Built twice: as `echo` (this ABI) and as `echo_old` with ECHO_ABI_MAJOR=2,
- * which the host must refuse.
+ * (echo.secret). Its config file can make init fail (fail_init=object|bare). Built twice: as `echo`
+ * (this ABI) and as `echo_old` with ECHO_ABI_MAJOR=2, which the host must refuse.
  */
 #include <ksc/plugin.h>
 
@@ -218,11 +218,39 @@ static const ksc_action actions[] = {
     {sizeof(ksc_action), ECHO_NAME ".secret", use_only, secret, 0},
 };
 
+/* The module's config file may tell init to fail, as a real module does on a bad config:
+ *   fail_init=object  logs an error, answers KSC_ERR_INVALID and an error object
+ *   fail_init=bare    logs an error, answers KSC_ERR_CONFLICT and no error object */
+static ksc_status init_failure(const ksc_host_services *svc, const char *config_path,
+                               char **error_json)
+{
+    char text[256] = "";
+    FILE *f = config_path ? fopen(config_path, "r") : NULL;
+    if (f) {
+        size_t n = fread(text, 1, sizeof text - 1, f);
+        text[n] = '\0';
+        fclose(f);
+    }
+    const char *reason = "echo.conf says fail_init";
+    if (strstr(text, "fail_init=object")) {
+        svc->log(svc->host, KSC_LOG_ERROR, "init failed: echo.conf says fail_init");
+        ksc_module tmp = {svc};
+        fail(&tmp, KSC_ERR_INVALID, "config_invalid", reason, error_json);
+        return KSC_ERR_INVALID;
+    }
+    if (strstr(text, "fail_init=bare")) {
+        svc->log(svc->host, KSC_LOG_ERROR, "init failed: echo.conf says fail_init");
+        return KSC_ERR_CONFLICT;
+    }
+    return KSC_OK;
+}
+
 static ksc_status init(const ksc_host_services *svc, const char *config_path, ksc_module **out,
                        char **error_json)
 {
-    (void)config_path;
-    (void)error_json;
+    ksc_status st = init_failure(svc, config_path, error_json);
+    if (st != KSC_OK)
+        return st;
     ksc_module *m = svc->alloc(sizeof *m);
     m->svc = svc;
     *out = m;
