@@ -5,8 +5,10 @@
  * Prints one JSON line on stdout when ready (see docs/sandbox.md); stops on SIGTERM/SIGINT.
  */
 #define _GNU_SOURCE /* nftw */
-#include "core.h"
-#include "server.h"
+#include "core/persist.h"
+#include "core/sbuf.h"
+#include "core/server.h"
+#include "core/state.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,10 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void core_fresh(sbx_ctx *ctx);
-void core_free(sbx_ctx *ctx);
-void core_set_router(sbx_router *r);
 
 static char *read_file(const char *path)
 {

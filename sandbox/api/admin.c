@@ -1,65 +1,10 @@
-/* admin.c — the control interface tests use: connections, clock, faults, request log. */
-#include "core.h"
+/* admin.c — the control interface tests use: connections, clock, faults, request log, and
+ * saving the state on demand. */
+#include "api/api.h"
+#include "core/persist.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define LOG_MAX 200000 /* oldest entries are dropped past this */
-
-void core_log_request(sbx_ctx *ctx, const char *method, const char *path, int status,
-                      const char *client_id)
-{
-    core_state *cs = core_of(ctx);
-    if (cs->log_n == LOG_MAX) {
-        free(cs->log[0].path);
-        memmove(cs->log, cs->log + 1, (LOG_MAX - 1) * sizeof *cs->log);
-        cs->log_n--;
-    }
-    if (cs->log_n == cs->log_cap) {
-        size_t cap = cs->log_cap ? cs->log_cap * 2 : 1024;
-        log_entry *grown = realloc(cs->log, cap * sizeof *grown);
-        if (!grown)
-            return;
-        cs->log = grown;
-        cs->log_cap = cap;
-    }
-    log_entry *e = &cs->log[cs->log_n++];
-    snprintf(e->method, sizeof e->method, "%s", method);
-    e->path = strdup(path);
-    e->status = status;
-    e->time_ms = sbx_now_ms(ctx);
-    snprintf(e->client_id, sizeof e->client_id, "%s", client_id ? client_id : "");
-}
-
-static int path_matches(const char *fault_path, const char *url)
-{
-    while (*fault_path == '/')
-        fault_path++;
-    size_t fl = strlen(fault_path), ul = strlen(url);
-    if (fl > ul || strcmp(url + ul - fl, fault_path) != 0)
-        return 0;
-    return fl == ul || url[ul - fl - 1] == '/'; /* whole segments only */
-}
-
-fault_kind core_take_fault(sbx_ctx *ctx, const char *path, int *status, int64_t *delay_ms)
-{
-    core_state *cs = core_of(ctx);
-    for (size_t i = 0; i < cs->fault_n; i++) {
-        fault *f = &cs->faults[i];
-        if (!path_matches(f->path, path))
-            continue;
-        fault_kind k = f->kind;
-        *status = f->status;
-        *delay_ms = f->delay_ms;
-        if (--f->remaining <= 0) {
-            free(f->path);
-            memmove(f, f + 1, (cs->fault_n - i - 1) * sizeof *f);
-            cs->fault_n--;
-        }
-        return k;
-    }
-    return FAULT_NONE;
-}
 
 static void admin_connections(sbx_request *req, sbx_reply *rep)
 {
@@ -174,7 +119,7 @@ static void admin_requests(sbx_request *req, sbx_reply *rep)
     int first = 1;
     for (size_t i = 0; i < cs->log_n; i++) {
         log_entry *e = &cs->log[i];
-        if (path && !path_matches(path, e->path))
+        if (path && !core_path_matches(path, e->path))
             continue;
         if (!first)
             sb_putc(&b, ',');
@@ -230,7 +175,20 @@ static void admin_conn_delete(sbx_request *req, sbx_reply *rep)
     }
 }
 
-void register_admin(sbx_router *r)
+static void admin_state_save(sbx_request *req, sbx_reply *rep)
+{
+    if (!req->ctx->state_path) {
+        sbx_reply_error(rep, 409, "no_state", "the sandbox was started without --state");
+        return;
+    }
+    if (persist_save(req->ctx, core_router()) != 0) {
+        sbx_reply_error(rep, 500, "save_failed", "the state could not be written");
+        return;
+    }
+    sbx_reply_ok(rep);
+}
+
+void api_register_admin(sbx_router *r)
 {
     sbx_route(r, "POST", "/admin/connections/revoke", SBX_AUTH_ADMIN, SBX_BODY_JSON,
               admin_conn_revoke);
@@ -240,16 +198,5 @@ void register_admin(sbx_router *r)
     sbx_route(r, "POST", "/admin/clock", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_clock);
     sbx_route(r, "POST", "/admin/faults", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_faults);
     sbx_route(r, "POST", "/admin/requests", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_requests);
-}
-
-void admin_free(sbx_ctx *ctx);
-void admin_free(sbx_ctx *ctx)
-{
-    core_state *cs = core_of(ctx);
-    for (size_t i = 0; i < cs->fault_n; i++)
-        free(cs->faults[i].path);
-    free(cs->faults);
-    for (size_t i = 0; i < cs->log_n; i++)
-        free(cs->log[i].path);
-    free(cs->log);
+    sbx_route(r, "POST", "/admin/state/save", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_state_save);
 }

@@ -4,16 +4,12 @@
  * caller's tenant view and the data generation) keep paging cheap; JSON is written by hand.
  */
 #define _GNU_SOURCE /* strcasestr */
-#include "core.h"
+#include "api/api.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define RESULT_CAP 10000
 #define CACHE_SLOTS 8
-
-long incident_find(core_state *cs, const char *id);
-const incident *incident_at(core_state *cs, long i);
 
 enum {
     SF_NONE = -1,
@@ -565,7 +561,7 @@ static const list_cache *run_query(sbx_request *req, const asset_query *q)
         for (size_t i = 0; i < json_object_array_length(q->incidents); i++) {
             long n = incident_find(
                 cs, json_object_get_string(json_object_array_get_idx(q->incidents, i)));
-            const incident *inc = n >= 0 ? incident_at(cs, n) : NULL;
+            const incident *inc = n >= 0 ? cs->incidents[n] : NULL;
             for (size_t h = 0; inc && h < inc->host_count; h++)
                 related[inc->hosts[h]] = 1;
         }
@@ -651,8 +647,9 @@ static void assets_details(sbx_request *req, sbx_reply *rep)
     sbx_reply_json_text(rep, 200, b.data, b.len);
 }
 
-void assets_cache_free(sbx_ctx *ctx);
-void assets_cache_free(sbx_ctx *ctx)
+/* The cache lives in the core state (ctx->core) but only this file knows it: its module
+ * frees it at the end, before the core's state goes. */
+static void assets_cache_free(sbx_ctx *ctx)
 {
     core_state *cs = core_of(ctx);
     for (int i = 0; cs->caches && i < CACHE_SLOTS; i++) {
@@ -712,8 +709,12 @@ static void admin_assets_touch(sbx_request *req, sbx_reply *rep)
     sbx_reply_json(rep, 200, o);
 }
 
-void register_assets(sbx_router *r)
+static const sbx_module assets_module = {
+    .name = "assets", .init = NULL, .save = NULL, .load = NULL, .fini = assets_cache_free};
+
+void api_register_assets(sbx_router *r)
 {
+    sbx_add_module(r, &assets_module); /* no state to keep: fini only */
     sbx_route(r, "POST", "/admin/assets/touch", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_assets_touch);
     sbx_route(r, "POST", "/api/v1/{client_id}/assets/count", SBX_AUTH_ACCESS, SBX_BODY_JSON,
               assets_count);

@@ -1,13 +1,14 @@
 /*
- * svc.h — what the service-side files (svc_*.c) share: the service state kept in
- * ctx->svc, the account session check, and reply helpers over org_err.
+ * console.h — what the service-side files (console/) share: the service state kept in
+ * ctx->svc, the account session check, reply helpers over org_err, and their registrations.
+ * The service side uses the core through core/sbx.h only; its rules are console/org/.
  */
 #ifndef SBX_SVC_H
 #define SBX_SVC_H
 
-#include "ksnsign.h"
-#include "org.h"
-#include "sbx.h"
+#include "console/ksnsign.h"
+#include "console/org/org.h"
+#include "core/sbx.h"
 
 #define SVC_BASE "/api/v1/console"
 #define SVC_KSN_VALIDITY_MS (180LL * 24 * 3600 * 1000)
@@ -56,7 +57,38 @@ const char *svc_ksn_pem(sbx_ctx *ctx, int org, const svc_ksn_record **rec);
 /* Base64 of bytes (malloc'd). */
 char *svc_base64(const unsigned char *data, size_t len);
 
-void sbx_register_svc_core(sbx_router *r);
-void sbx_register_svc_console(sbx_router *r);
+/* Publishes a new KSN configuration file (enum svc_ksn_variant); 0 = ok (ksn.c). */
+int svc_ksn_publish(svc_state *s, int variant, int64_t now_ms);
+
+/* ---- the console tabs (service.c) */
+org_org *svc_org_of(sbx_request *req, int account); /* the account's organization */
+int svc_org_idx(sbx_request *req, int account);     /* its index */
+/* An optional boolean of the body (0 when absent); -1 after a 400. */
+int svc_all_flag(sbx_request *req, sbx_reply *rep, const char *key, int *out);
+/* The MDR configuration archive of a license (t NULL) or a tenant as the answer (archive.c). */
+void svc_reply_zip(sbx_request *req, sbx_reply *rep, int org, const org_license *l,
+                   const org_tenant *t, int64_t expires, const char *variant_name,
+                   int default_variant);
+
+typedef struct console_route {
+    const char *path; /* after SVC_BASE */
+    sbx_handler handler;
+} console_route;
+/* Registers POST SVC_BASE<path> with the account session, up to a NULL path. */
+void console_routes(sbx_router *r, const console_route *routes);
+
+/* ---- registrations (routes.c calls them, in this order) */
+void console_register_service(sbx_router *r); /* the "service" module (service.c) */
+void console_register_account(sbx_router *r);
+void console_register_activation(sbx_router *r);
+void console_register_ksn(sbx_router *r);
+void console_register_admin(sbx_router *r); /* /admin/… of the service side */
+void console_register_licenses(sbx_router *r);
+void console_register_tenants(sbx_router *r);
+void console_register_usage(sbx_router *r);
+void console_register_connections(sbx_router *r);
+void console_register_settings(sbx_router *r);
+void console_register_notifications(sbx_router *r);
+void console_register_reports(sbx_router *r);
 
 #endif

@@ -1,5 +1,5 @@
 /* ksnsign — see ksnsign.h. */
-#include "ksnsign.h"
+#include "console/ksnsign.h"
 
 #include <openssl/bio.h>
 #include <openssl/ec.h>

@@ -1,5 +1,5 @@
 /* mdrzip — see mdrzip.h. */
-#include "mdrzip.h"
+#include "console/mdrzip.h"
 
 #include <openssl/evp.h>
 #include <zip.h>

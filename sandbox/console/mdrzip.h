@@ -10,7 +10,7 @@
 #ifndef SBX_MDRZIP_H
 #define SBX_MDRZIP_H
 
-#include "ksnsign.h"
+#include "console/ksnsign.h"
 
 #include <stddef.h>
 #include <stdint.h>

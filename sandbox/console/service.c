@@ -1,18 +1,16 @@
 /*
- * svc_core.c — the service side's state (organizations, KSN signer) as an sbx module, the
- * account session, activation, the KSN configuration file, and the admin calls tests use.
- * Paths and answers: docs/cloud-api.md.
+ * service.c — the service side's state (organizations, KSN signer) as an sbx module: seeded,
+ * saved, loaded and ended; the account session every console call checks; which tenants an
+ * API connection sees. The areas (account.c, activation.c, ksn.c, licenses.c, tenants.c…)
+ * map JSON requests onto the rules of console/org/. Paths and answers: docs/cloud-api.md.
  */
-#include "svc.h"
+#include "console/console.h"
 
 #include <openssl/evp.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const ksn_server ksn_servers[] = {{"ksn-1.mdr.sandbox.invalid", 443},
-                                         {"ksn-2.mdr.sandbox.invalid", 443}};
 
 svc_state *svc_of(sbx_ctx *ctx)
 {
@@ -51,6 +49,33 @@ static int b64_decode(const char *text, unsigned char **out, size_t *len)
     return 0;
 }
 
+/* ---------------------------------------------------------------- the console tabs */
+org_org *svc_org_of(sbx_request *req, int a)
+{
+    svc_state *s = svc_of(req->ctx);
+    return s->world->orgs[s->world->accounts[a].org];
+}
+
+int svc_org_idx(sbx_request *req, int a)
+{
+    return svc_of(req->ctx)->world->accounts[a].org;
+}
+
+int svc_all_flag(sbx_request *req, sbx_reply *rep, const char *key, int *out)
+{
+    *out = 0;
+    return sbx_body_bool(req, rep, key, out) < 0 ? -1 : 0;
+}
+
+void console_routes(sbx_router *r, const console_route *routes)
+{
+    for (size_t i = 0; routes[i].path; i++) {
+        char path[128];
+        snprintf(path, sizeof path, SVC_BASE "%s", routes[i].path);
+        sbx_route(r, "POST", path, SBX_AUTH_ACCOUNT, SBX_BODY_JSON, routes[i].handler);
+    }
+}
+
 /* ---------------------------------------------------------------- account session */
 
 int svc_account(sbx_request *req, sbx_reply *rep)
@@ -85,530 +110,6 @@ int svc_active_account(sbx_request *req, sbx_reply *rep)
         return -1;
     }
     return a;
-}
-
-static json_object *org_brief(const org_org *o)
-{
-    json_object *j = json_object_new_object();
-    json_object_object_add(j, "id", json_object_new_string(o->id));
-    json_object_object_add(j, "name", json_object_new_string(o->name));
-    return j;
-}
-
-static void h_sign_in(sbx_request *req, sbx_reply *rep)
-{
-    svc_state *s = svc_of(req->ctx);
-    const char *login = NULL, *password = NULL;
-    if (sbx_body_string(req, rep, "login", &login) < 0 ||
-        sbx_body_string(req, rep, "password", &password) < 0)
-        return;
-    if (!login || !password) {
-        sbx_reply_error(rep, 400, "missing_parameter", "login and password are required");
-        return;
-    }
-    int a = org_account_check(s->world, login, password);
-    if (a < 0) {
-        sbx_reply_error(rep, 401, "invalid_credentials", "wrong login or password");
-        return;
-    }
-    org_account *acc = &s->world->accounts[a];
-    json_object *claims = json_object_new_object();
-    int64_t exp = req->now_ms / 1000 + SVC_ACCOUNT_TOKEN_S;
-    json_object_object_add(claims, "typ", json_object_new_string("account"));
-    json_object_object_add(claims, "sub", json_object_new_string(acc->login));
-    json_object_object_add(claims, "ep", json_object_new_int64(acc->session_epoch));
-    json_object_object_add(claims, "exp", json_object_new_int64(exp));
-    char *token = sbx_jwt_make(req->ctx, claims);
-    json_object_put(claims);
-    if (!token) {
-        sbx_reply_error(rep, 500, "internal", "cannot make the account token");
-        return;
-    }
-    /* The plug-in's own API connection ("MDR Plug-in", full rights): one per account; a new
-     * sign-in issues a fresh console refresh token (older tokens of it fail). */
-    sbx_conn *conn = s->plugin_conn[a][0] ? sbx_conn_find(req->ctx, s->plugin_conn[a]) : NULL;
-    char *refresh = NULL;
-    if (conn)
-        refresh = sbx_conn_issue_refresh(req->ctx, conn);
-    else if ((conn = sbx_conn_create(req->ctx, "MDR Plug-in", SBX_RIGHTS_FULL, NULL, 0, acc->org,
-                                     &refresh)))
-        snprintf(s->plugin_conn[a], sizeof s->plugin_conn[a], "%s", conn->client_id);
-    if (!refresh) {
-        free(token);
-        sbx_reply_error(rep, 500, "internal", "cannot make the plug-in connection");
-        return;
-    }
-    sbx_touch(req->ctx);
-    json_object *out = json_object_new_object();
-    json_object_object_add(out, "account_token", json_object_new_string(token));
-    json_object_object_add(out, "expires_time", json_object_new_int64(exp * 1000));
-    json_object_object_add(out, "organization", org_brief(s->world->orgs[acc->org]));
-    json_object_object_add(out, "client_id", json_object_new_string(conn->client_id));
-    json_object_object_add(out, "refresh_token", json_object_new_string(refresh));
-    free(refresh);
-    free(token);
-    sbx_reply_json(rep, 200, out);
-}
-
-static void h_sign_out(sbx_request *req, sbx_reply *rep)
-{
-    int a = svc_account(req, rep);
-    if (a < 0)
-        return;
-    svc_of(req->ctx)->world->accounts[a].session_epoch++;
-    sbx_conn *conn = sbx_conn_find(req->ctx, svc_of(req->ctx)->plugin_conn[a]);
-    if (conn)
-        sbx_conn_revoke(req->ctx, conn); /* the plug-in's session ends with the account's */
-    sbx_touch(req->ctx);
-    sbx_reply_ok(rep);
-}
-
-static void h_account_info(sbx_request *req, sbx_reply *rep)
-{
-    svc_state *s = svc_of(req->ctx);
-    int a = svc_account(req, rep);
-    if (a < 0)
-        return;
-    org_account *acc = &s->world->accounts[a];
-    json_object *out = json_object_new_object();
-    json_object_object_add(out, "login", json_object_new_string(acc->login));
-    json_object_object_add(out, "organization", org_brief(s->world->orgs[acc->org]));
-    json_object_object_add(out, "tied_elsewhere", json_object_new_boolean(acc->tied_elsewhere));
-    sbx_reply_json(rep, 200, out);
-}
-
-/* ---------------------------------------------------------------- activation */
-
-static void reply_status(sbx_request *req, sbx_reply *rep, int a)
-{
-    sbx_reply_json(rep, 200, org_activation_status(svc_of(req->ctx)->world, a, req->now_ms));
-}
-
-static void h_act_status(sbx_request *req, sbx_reply *rep)
-{
-    int a = svc_account(req, rep);
-    if (a >= 0)
-        reply_status(req, rep, a);
-}
-
-static void h_act_activate(sbx_request *req, sbx_reply *rep)
-{
-    svc_state *s = svc_of(req->ctx);
-    const char *code = NULL, *region = NULL;
-    int a = svc_account(req, rep);
-    if (a < 0 || sbx_body_string(req, rep, "activation_code", &code) < 0 ||
-        sbx_body_string(req, rep, "region", &region) < 0)
-        return;
-    org_err e = {0};
-    if (org_activation_activate(s->world, a, code, region, req->now_ms, NULL, &e)) {
-        svc_reply_err(rep, &e);
-        return;
-    }
-    reply_status(req, rep, a);
-}
-
-static void h_act_select(sbx_request *req, sbx_reply *rep)
-{
-    svc_state *s = svc_of(req->ctx);
-    json_object *ids = NULL;
-    int a = svc_account(req, rep);
-    if (a < 0 || sbx_body_strings(req, rep, "tenants", &ids) < 0)
-        return;
-    org_err e = {0};
-    if (org_activation_select_tenants(s->world, a, ids, req->now_ms, &e)) {
-        svc_reply_err(rep, &e);
-        return;
-    }
-    reply_status(req, rep, a);
-}
-
-static void h_act_agreements(sbx_request *req, sbx_reply *rep)
-{
-    svc_state *s = svc_of(req->ctx);
-    json_object *ids = NULL;
-    int a = svc_account(req, rep);
-    if (a < 0 || sbx_body_strings(req, rep, "agreements", &ids) < 0)
-        return;
-    org_err e = {0};
-    if (org_activation_accept_agreements(s->world, a, ids, &e)) {
-        svc_reply_err(rep, &e);
-        return;
-    }
-    reply_status(req, rep, a);
-}
-
-static void h_act_ksn(sbx_request *req, sbx_reply *rep)
-{
-    svc_state *s = svc_of(req->ctx);
-    int accepted = 0;
-    int a = svc_account(req, rep);
-    if (a < 0)
-        return;
-    int has = sbx_body_bool(req, rep, "accepted", &accepted);
-    if (has < 0)
-        return;
-    if (has == 0) {
-        sbx_reply_error(rep, 400, "missing_parameter", "accepted (true or false) is required");
-        return;
-    }
-    org_err e = {0};
-    if (org_activation_accept_ksn(s->world, a, accepted, req->now_ms, &e)) {
-        svc_reply_err(rep, &e);
-        return;
-    }
-    sbx_touch(req->ctx);
-    reply_status(req, rep, a);
-}
-
-static void h_act_cancel(sbx_request *req, sbx_reply *rep)
-{
-    int a = svc_account(req, rep);
-    if (a < 0)
-        return;
-    org_activation_cancel(svc_of(req->ctx)->world, a);
-    reply_status(req, rep, a);
-}
-
-static void h_act_new_code(sbx_request *req, sbx_reply *rep)
-{
-    svc_state *s = svc_of(req->ctx);
-    const char *code = NULL, *region = NULL;
-    int a = svc_account(req, rep);
-    if (a < 0 || sbx_body_string(req, rep, "activation_code", &code) < 0 ||
-        sbx_body_string(req, rep, "region", &region) < 0)
-        return;
-    org_err e = {0};
-    json_object *lic = NULL;
-    if (org_activation_new_code(s->world, a, code, region, req->now_ms, &lic, &e)) {
-        svc_reply_err(rep, &e);
-        return;
-    }
-    sbx_touch(req->ctx);
-    sbx_reply_json(rep, 200, lic);
-}
-
-static void h_act_revoke(sbx_request *req, sbx_reply *rep)
-{
-    int a = svc_account(req, rep);
-    if (a < 0)
-        return;
-    org_err e = {0};
-    if (org_activation_revoke(svc_of(req->ctx)->world, a, &e)) {
-        svc_reply_err(rep, &e);
-        return;
-    }
-    json_object *out = org_activation_status(svc_of(req->ctx)->world, a, req->now_ms);
-    json_object_object_add(out, "ksn_disabled", json_object_new_boolean(1));
-    json_object_object_add(
-        out, "message",
-        json_object_new_string("Consent revoked: KPSN is disabled. The organization's data stays "
-                               "in the MDR cloud; to delete it, contact Technical Support."));
-    sbx_reply_json(rep, 200, out);
-}
-
-static void h_act_terminate(sbx_request *req, sbx_reply *rep)
-{
-    int a = svc_account(req, rep);
-    if (a < 0)
-        return;
-    org_err e = {0};
-    if (org_activation_terminate(svc_of(req->ctx)->world, a, &e)) {
-        svc_reply_err(rep, &e);
-        return;
-    }
-    json_object *out = org_activation_status(svc_of(req->ctx)->world, a, req->now_ms);
-    json_object_object_add(out, "telemetry_stopped", json_object_new_boolean(1));
-    json_object_object_add(
-        out, "message",
-        json_object_new_string("MDR terminated: telemetry stopped and consent revoked. Remove "
-                               "the KSN configuration file from the Administration Server. To "
-                               "delete the organization's data, contact Technical Support."));
-    sbx_reply_json(rep, 200, out);
-}
-
-/* ---------------------------------------------------------------- KSN configuration file */
-
-static int ksn_publish(svc_state *s, int variant, int64_t now_ms)
-{
-    unsigned max = 0;
-    for (size_t i = 0; i < s->ksn_count; i++)
-        if (s->ksn[i].version > max)
-            max = s->ksn[i].version;
-    svc_ksn_record r = {0};
-    r.variant = variant;
-    r.version = variant == KSN_LOWER ? (max > 1 ? max - 1 : 1) : max + 1;
-    r.issued_ms = now_ms - now_ms % 1000;
-    r.expires_ms = r.issued_ms + SVC_KSN_VALIDITY_MS;
-    if (variant == KSN_EXPIRED) {
-        r.issued_ms -= SVC_KSN_VALIDITY_MS + 24LL * 3600 * 1000;
-        r.expires_ms = now_ms - now_ms % 1000 - 24LL * 3600 * 1000;
-    }
-    if (ksn_telemetry_key_new(&r.spki, &r.spki_len))
-        return -1;
-    svc_ksn_record *grown = realloc(s->ksn, sizeof *grown * (s->ksn_count + 1));
-    if (!grown) {
-        free(r.spki);
-        return -1;
-    }
-    s->ksn = grown;
-    s->ksn[s->ksn_count++] = r;
-    return 0;
-}
-
-const char *svc_ksn_pem(sbx_ctx *ctx, int org, const svc_ksn_record **rec)
-{
-    svc_state *s = svc_of(ctx);
-    org_org *o = s->world->orgs[org];
-    const svc_ksn_record *r = &s->ksn[s->ksn_count - 1];
-    *rec = r;
-    if (o->ksn_pem && o->ksn_version == (unsigned)s->ksn_count)
-        return o->ksn_pem;
-    ksn_payload p = {0};
-    p.version = r->version;
-    p.issued_ms = r->issued_ms;
-    p.expires_ms = r->expires_ms;
-    p.org_id = o->id;
-    p.region = o->region[0] ? o->region : "other";
-    p.server_count = 2;
-    p.servers[0] = ksn_servers[0];
-    p.servers[1] = ksn_servers[1];
-    p.telemetry_spki = r->spki;
-    p.telemetry_spki_len = r->spki_len;
-    char err[200] = "";
-    char *pem =
-        ksn_sign_file(r->variant == KSN_UNTRUSTED ? s->untrusted : s->pki, &p, err, sizeof err);
-    if (!pem)
-        return NULL;
-    free(o->ksn_pem);
-    o->ksn_pem = pem;
-    o->ksn_version = (unsigned)s->ksn_count; /* cache key: the publication, not the number */
-    return pem;
-}
-
-static void ksn_fields(json_object *out, const svc_ksn_record *r, const char *pem, int64_t now)
-{
-    char sha[65];
-    ksn_sha256_hex((const unsigned char *)pem, strlen(pem), sha);
-    json_object_object_add(out, "version", json_object_new_int64(r->version));
-    json_object_object_add(out, "issued_time", json_object_new_int64(r->issued_ms));
-    json_object_object_add(out, "expires_time", json_object_new_int64(r->expires_ms));
-    json_object_object_add(out, "expired", json_object_new_boolean(now >= r->expires_ms));
-    json_object_object_add(out, "expires_soon",
-                           json_object_new_boolean(r->expires_ms - now <= 30LL * 24 * 3600 * 1000));
-    json_object_object_add(out, "sha256", json_object_new_string(sha));
-}
-
-static int ksn_ready(sbx_request *req, sbx_reply *rep, int *a_out)
-{
-    int a = svc_account(req, rep);
-    if (a < 0)
-        return -1;
-    const org_org *o = svc_of(req->ctx)->world->orgs[svc_of(req->ctx)->world->accounts[a].org];
-    /* Needed from the KSN Statement step on, so an activation can apply the file. */
-    if (o->state != ORG_ACTIVE) {
-        sbx_reply_error(rep, 409,
-                        o->state == ORG_CONSENT_REVOKED ? "consent_revoked" : "not_activated",
-                        "no KSN configuration file: MDR is not active for this organization");
-        return -1;
-    }
-    *a_out = a;
-    return 0;
-}
-
-static void h_ksn_current(sbx_request *req, sbx_reply *rep)
-{
-    int a;
-    if (ksn_ready(req, rep, &a))
-        return;
-    const svc_ksn_record *r;
-    const char *pem = svc_ksn_pem(req->ctx, svc_of(req->ctx)->world->accounts[a].org, &r);
-    if (!pem) {
-        sbx_reply_error(rep, 500, "internal", "cannot sign the KSN configuration file");
-        return;
-    }
-    json_object *out = json_object_new_object();
-    ksn_fields(out, r, pem, req->now_ms);
-    sbx_reply_json(rep, 200, out);
-}
-
-static void h_ksn_file(sbx_request *req, sbx_reply *rep)
-{
-    int a;
-    if (ksn_ready(req, rep, &a))
-        return;
-    const svc_ksn_record *r;
-    const char *pem = svc_ksn_pem(req->ctx, svc_of(req->ctx)->world->accounts[a].org, &r);
-    char *b64 = pem ? svc_base64((const unsigned char *)pem, strlen(pem)) : NULL;
-    if (!b64) {
-        sbx_reply_error(rep, 500, "internal", "cannot sign the KSN configuration file");
-        return;
-    }
-    json_object *out = json_object_new_object();
-    ksn_fields(out, r, pem, req->now_ms);
-    char name[64];
-    snprintf(name, sizeof name, "ksn_configuration_v%u.pem", r->version);
-    json_object_object_add(out, "file_name", json_object_new_string(name));
-    json_object_object_add(out, "content_base64", json_object_new_string(b64));
-    free(b64);
-    sbx_reply_json(rep, 200, out);
-}
-
-/* ---------------------------------------------------------------- admin */
-
-static void h_admin_ksn_publish(sbx_request *req, sbx_reply *rep)
-{
-    svc_state *s = svc_of(req->ctx);
-    const char *v = NULL;
-    if (sbx_body_string(req, rep, "variant", &v) < 0)
-        return;
-    int variant = KSN_NORMAL;
-    if (v && !strcmp(v, "expired"))
-        variant = KSN_EXPIRED;
-    else if (v && !strcmp(v, "untrusted"))
-        variant = KSN_UNTRUSTED;
-    else if (v && !strcmp(v, "lower_version"))
-        variant = KSN_LOWER;
-    else if (v && strcmp(v, "normal")) {
-        sbx_reply_error(rep, 400, "invalid_parameter",
-                        "variant is normal, expired, untrusted or lower_version");
-        return;
-    }
-    if (ksn_publish(s, variant, req->now_ms)) {
-        sbx_reply_error(rep, 500, "internal", "cannot make a telemetry key");
-        return;
-    }
-    sbx_touch(req->ctx);
-    const svc_ksn_record *r = &s->ksn[s->ksn_count - 1];
-    json_object *out = json_object_new_object();
-    json_object_object_add(out, "version", json_object_new_int64(r->version));
-    json_object_object_add(out, "expires_time", json_object_new_int64(r->expires_ms));
-    sbx_reply_json(rep, 200, out);
-}
-
-static void h_admin_license_expire(sbx_request *req, sbx_reply *rep)
-{
-    const char *id = NULL;
-    if (sbx_body_string(req, rep, "id", &id) < 0)
-        return;
-    org_err e = {0};
-    if (!id) {
-        sbx_reply_error(rep, 400, "missing_parameter", "id is required");
-        return;
-    }
-    if (org_license_expire(svc_of(req->ctx)->world, id, req->now_ms, &e)) {
-        svc_reply_err(rep, &e);
-        return;
-    }
-    sbx_touch(req->ctx);
-    sbx_reply_ok(rep);
-}
-
-static void h_admin_codes_create(sbx_request *req, sbx_reply *rep)
-{
-    svc_state *s = svc_of(req->ctx);
-    const char *tier = NULL, *region = NULL, *type = NULL;
-    int64_t limit = 1000, term = 365;
-    if (sbx_body_string(req, rep, "tier", &tier) < 0 ||
-        sbx_body_string(req, rep, "region", &region) < 0 ||
-        sbx_body_string(req, rep, "type", &type) < 0 ||
-        sbx_body_int64(req, rep, "assets_limit", &limit) < 0 ||
-        sbx_body_int64(req, rep, "term_days", &term) < 0)
-        return;
-    int t = type ? org_type_parse(type) : 1;
-    if (!org_tier_valid(tier ? tier : "expert") ||
-        (region && *region && !org_region_valid(region)) || t < 0 || limit < 1 ||
-        limit > 10000000 || term < 1 || term > 3650) {
-        sbx_reply_error(rep, 400, "invalid_parameter",
-                        "tier (expert|optimum|basic|advanced|prime), region, type "
-                        "(trial|commercial|subscription), assets_limit 1.., term_days 1..3650");
-        return;
-    }
-    char code[21];
-    if (org_code_add(s->world, tier ? tier : "expert", region ? region : "", t, (int)limit,
-                     (int)term, 0, code) < 0) {
-        sbx_reply_error(rep, 409, "code_limit", "too many activation codes");
-        return;
-    }
-    sbx_touch(req->ctx);
-    json_object *out = json_object_new_object();
-    json_object_object_add(out, "activation_code", json_object_new_string(code));
-    sbx_reply_json(rep, 200, out);
-}
-
-static void h_admin_accounts(sbx_request *req, sbx_reply *rep)
-{
-    svc_state *s = svc_of(req->ctx);
-    const char *create = NULL;
-    if (sbx_body_string(req, rep, "create", &create) < 0)
-        return;
-    if (create) { /* a fresh organization with one account and no license */
-        char name[160];
-        snprintf(name, sizeof name, "Organization of %s", create);
-        int o = org_org_add(s->world, name);
-        if (o < 0 || org_account_add(s->world, create, NULL, o, "fresh") < 0) {
-            sbx_reply_error(rep, 409, "account_exists", "cannot create this account");
-            return;
-        }
-        sbx_touch(req->ctx);
-    }
-    json_object *arr = json_object_new_array();
-    for (int i = 0; i < s->world->account_count; i++) {
-        const org_account *a = &s->world->accounts[i];
-        json_object *j = json_object_new_object();
-        json_object_object_add(j, "login", json_object_new_string(a->login));
-        json_object_object_add(j, "password", json_object_new_string(a->password));
-        json_object_object_add(j, "kind", json_object_new_string(a->kind));
-        json_object_object_add(j, "organization_id",
-                               json_object_new_string(s->world->orgs[a->org]->id));
-        json_object_object_add(j, "tied_elsewhere", json_object_new_boolean(a->tied_elsewhere));
-        json_object_array_add(arr, j);
-    }
-    json_object *out = json_object_new_object();
-    json_object_object_add(out, "accounts", arr);
-    sbx_reply_json(rep, 200, out);
-}
-
-static int org_of_login(sbx_request *req, sbx_reply *rep)
-{
-    const char *login = NULL;
-    if (sbx_body_string(req, rep, "login", &login) < 0)
-        return -1;
-    int a = org_account_find(svc_of(req->ctx)->world, login);
-    if (a < 0) {
-        sbx_reply_error(rep, 404, "account_not_found", "unknown login");
-        return -1;
-    }
-    return svc_of(req->ctx)->world->accounts[a].org;
-}
-
-static void h_admin_email_code(sbx_request *req, sbx_reply *rep)
-{
-    int o = org_of_login(req, rep);
-    if (o < 0)
-        return;
-    const org_org *org = svc_of(req->ctx)->world->orgs[o];
-    if (!org->email_code[0]) {
-        sbx_reply_error(rep, 404, "no_code", "no verification code outstanding");
-        return;
-    }
-    json_object *out = json_object_new_object();
-    json_object_object_add(out, "code", json_object_new_string(org->email_code));
-    json_object_object_add(out, "address", json_object_new_string(org->email_pending_address));
-    sbx_reply_json(rep, 200, out);
-}
-
-static void h_admin_telegram_use(sbx_request *req, sbx_reply *rep)
-{
-    const char *token = NULL;
-    if (sbx_body_string(req, rep, "token", &token) < 0)
-        return;
-    org_err e = {0};
-    if (org_telegram_use_link(svc_of(req->ctx)->world, token, &e)) {
-        svc_reply_err(rep, &e);
-        return;
-    }
-    sbx_touch(req->ctx);
-    sbx_reply_ok(rep);
 }
 
 /* ---------------------------------------------------------------- tenant visibility */
@@ -768,7 +269,7 @@ static int svc_init(sbx_ctx *ctx, int loaded)
         fprintf(stderr, "mdr-sandbox: %s\n", err);
         return -1;
     }
-    if (!s->ksn_count && ksn_publish(s, KSN_NORMAL, now))
+    if (!s->ksn_count && svc_ksn_publish(s, KSN_NORMAL, now))
         return -1;
     if (!s->world) {
         s->world = org_world_new();
@@ -910,40 +411,7 @@ static void svc_fini(sbx_ctx *ctx)
 
 static const sbx_module svc_module = {"service", svc_init, svc_save, svc_load, svc_fini};
 
-void sbx_register_svc_core(sbx_router *r)
+void console_register_service(sbx_router *r)
 {
     sbx_add_module(r, &svc_module);
-    sbx_route(r, "POST", SVC_BASE "/account/sign-in", SBX_AUTH_NONE, SBX_BODY_JSON, h_sign_in);
-    sbx_route(r, "POST", SVC_BASE "/account/sign-out", SBX_AUTH_ACCOUNT, SBX_BODY_JSON, h_sign_out);
-    sbx_route(r, "POST", SVC_BASE "/account/info", SBX_AUTH_ACCOUNT, SBX_BODY_JSON, h_account_info);
-    sbx_route(r, "POST", SVC_BASE "/activation/status", SBX_AUTH_ACCOUNT, SBX_BODY_JSON,
-              h_act_status);
-    sbx_route(r, "POST", SVC_BASE "/activation/activate", SBX_AUTH_ACCOUNT, SBX_BODY_JSON,
-              h_act_activate);
-    sbx_route(r, "POST", SVC_BASE "/activation/select-tenants", SBX_AUTH_ACCOUNT, SBX_BODY_JSON,
-              h_act_select);
-    sbx_route(r, "POST", SVC_BASE "/activation/accept-agreements", SBX_AUTH_ACCOUNT, SBX_BODY_JSON,
-              h_act_agreements);
-    sbx_route(r, "POST", SVC_BASE "/activation/accept-ksn-statement", SBX_AUTH_ACCOUNT,
-              SBX_BODY_JSON, h_act_ksn);
-    sbx_route(r, "POST", SVC_BASE "/activation/cancel", SBX_AUTH_ACCOUNT, SBX_BODY_JSON,
-              h_act_cancel);
-    sbx_route(r, "POST", SVC_BASE "/activation/new-code", SBX_AUTH_ACCOUNT, SBX_BODY_JSON,
-              h_act_new_code);
-    sbx_route(r, "POST", SVC_BASE "/activation/revoke-consent", SBX_AUTH_ACCOUNT, SBX_BODY_JSON,
-              h_act_revoke);
-    sbx_route(r, "POST", SVC_BASE "/activation/terminate", SBX_AUTH_ACCOUNT, SBX_BODY_JSON,
-              h_act_terminate);
-    sbx_route(r, "POST", SVC_BASE "/ksn/current", SBX_AUTH_ACCOUNT, SBX_BODY_JSON, h_ksn_current);
-    sbx_route(r, "POST", SVC_BASE "/ksn/file", SBX_AUTH_ACCOUNT, SBX_BODY_JSON, h_ksn_file);
-    sbx_route(r, "POST", "/admin/ksn/publish", SBX_AUTH_ADMIN, SBX_BODY_JSON, h_admin_ksn_publish);
-    sbx_route(r, "POST", "/admin/licenses/expire", SBX_AUTH_ADMIN, SBX_BODY_JSON,
-              h_admin_license_expire);
-    sbx_route(r, "POST", "/admin/codes/create", SBX_AUTH_ADMIN, SBX_BODY_JSON,
-              h_admin_codes_create);
-    sbx_route(r, "POST", "/admin/accounts", SBX_AUTH_ADMIN, SBX_BODY_JSON, h_admin_accounts);
-    sbx_route(r, "POST", "/admin/notifications/email-code", SBX_AUTH_ADMIN, SBX_BODY_JSON,
-              h_admin_email_code);
-    sbx_route(r, "POST", "/admin/notifications/telegram-use", SBX_AUTH_ADMIN, SBX_BODY_JSON,
-              h_admin_telegram_use);
 }

@@ -1,12 +1,11 @@
-/* conns.c — API connections, their tokens, and session/confirm. */
-#include "core.h"
+/* conns.c — API connections and their tokens: made, refreshed, revoked, checked. The
+ * session/confirm endpoint that spends a refresh token is api/tokens.c. */
+#include "core/conns.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define CONSOLE_REFRESH_MS (24LL * 3600 * 1000)
-#define SESSION_REFRESH_MS (7LL * 24 * 3600 * 1000)
-#define ACCESS_MS (3600LL * 1000)
 
 const char *sbx_rights_name(sbx_rights rights)
 {
@@ -33,8 +32,8 @@ int sbx_rights_parse(const char *name, sbx_rights *out)
     return 0;
 }
 
-static char *make_token(sbx_ctx *ctx, sbx_conn *c, const char *typ, int64_t life_ms,
-                        char jti_out[33], int64_t *exp_ms)
+char *conn_make_token(sbx_ctx *ctx, sbx_conn *c, const char *typ, int64_t life_ms, char jti_out[33],
+                      int64_t *exp_ms)
 {
     char jti[33];
     random_token(jti, 32);
@@ -136,7 +135,8 @@ char *sbx_conn_issue_refresh(sbx_ctx *ctx, sbx_conn *conn)
     conn->activated = 0;
     conn->live_from_console = 1;
     sbx_touch(ctx);
-    return make_token(ctx, conn, "refresh", CONSOLE_REFRESH_MS, conn->live_jti, &conn->live_exp_ms);
+    return conn_make_token(ctx, conn, "refresh", CONSOLE_REFRESH_MS, conn->live_jti,
+                           &conn->live_exp_ms);
 }
 
 void sbx_conn_revoke(sbx_ctx *ctx, sbx_conn *conn)
@@ -184,7 +184,6 @@ int sbx_conn_delete(sbx_ctx *ctx, const char *client_id)
     return -1;
 }
 
-void conns_free_all(sbx_ctx *ctx);
 void conns_free_all(sbx_ctx *ctx)
 {
     core_state *cs = core_of(ctx);
@@ -204,16 +203,16 @@ const char *sbx_conn_status(const sbx_ctx *ctx, const sbx_conn *conn)
     return "Idle";
 }
 
-/* ---- session/confirm */
+/* ---- checking tokens */
 
-static int claim_str_eq(json_object *claims, const char *key, const char *want)
+int conn_claim_str_eq(json_object *claims, const char *key, const char *want)
 {
     json_object *v = NULL;
     return json_object_object_get_ex(claims, key, &v) && json_object_is_type(v, json_type_string) &&
            strcmp(json_object_get_string(v), want) == 0;
 }
 
-static int64_t claim_int(json_object *claims, const char *key)
+int64_t conn_claim_int(json_object *claims, const char *key)
 {
     json_object *v = NULL;
     if (!json_object_object_get_ex(claims, key, &v) || !json_object_is_type(v, json_type_int))
@@ -221,57 +220,6 @@ static int64_t claim_int(json_object *claims, const char *key)
     return json_object_get_int64(v);
 }
 
-static void session_confirm(sbx_request *req, sbx_reply *rep)
-{
-    const char *token = NULL;
-    int has = sbx_body_string(req, rep, "refresh_token", &token);
-    if (has < 0)
-        return;
-    if (has == 0 || !*token) {
-        sbx_reply_error(rep, 401, "unauthorized", "refresh_token is missing");
-        return;
-    }
-    json_object *claims = NULL;
-    sbx_jwt_result r = sbx_jwt_verify(req->ctx, token, &claims);
-    sbx_conn *c = sbx_conn_find(req->ctx, req->client_id);
-    if (r == SBX_JWT_INVALID || !claim_str_eq(claims, "typ", "refresh") || !c ||
-        !claim_str_eq(claims, "sub", c->client_id)) {
-        json_object_put(claims);
-        sbx_reply_error(rep, 401, "invalid_token", "the refresh token is not valid");
-        return;
-    }
-    if (r == SBX_JWT_EXPIRED) {
-        json_object_put(claims);
-        sbx_reply_error(rep, 403, "token_expired", "the refresh token has expired");
-        return;
-    }
-    int current = claim_int(claims, "ep") == (int64_t)c->epoch &&
-                  claim_str_eq(claims, "jti", c->live_jti) && c->live_jti[0];
-    json_object_put(claims);
-    if (!current) {
-        sbx_reply_error(rep, 401, "invalid_token",
-                        "the refresh token was already used or has been revoked");
-        return;
-    }
-    char *access = make_token(req->ctx, c, "access", ACCESS_MS, NULL, NULL);
-    char *refresh =
-        make_token(req->ctx, c, "refresh", SESSION_REFRESH_MS, c->live_jti, &c->live_exp_ms);
-    c->live_from_console = 0;
-    c->activated = 1;
-    c->last_used_ms = req->now_ms;
-    sbx_touch(req->ctx);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "access_token", json_object_new_string(access ? access : ""));
-    json_object_object_add(o, "refresh_token", json_object_new_string(refresh ? refresh : ""));
-    free(access);
-    free(refresh);
-    sbx_reply_json(rep, 200, o);
-}
-
-/* Checks an access token for the connection of client_id: 0 ok (conn set), else the HTTP
- * status to answer (401 invalid, 403 expired) with rep filled. */
-int conn_check_access(sbx_ctx *ctx, const char *token, const char *client_id, sbx_conn **out,
-                      sbx_reply *rep);
 int conn_check_access(sbx_ctx *ctx, const char *token, const char *client_id, sbx_conn **out,
                       sbx_reply *rep)
 {
@@ -282,9 +230,9 @@ int conn_check_access(sbx_ctx *ctx, const char *token, const char *client_id, sb
     json_object *claims = NULL;
     sbx_jwt_result r = sbx_jwt_verify(ctx, token, &claims);
     sbx_conn *c = sbx_conn_find(ctx, client_id);
-    if (r == SBX_JWT_INVALID || !claim_str_eq(claims, "typ", "access") || !c ||
-        !claim_str_eq(claims, "sub", c->client_id) ||
-        claim_int(claims, "ep") != (int64_t)c->epoch) {
+    if (r == SBX_JWT_INVALID || !conn_claim_str_eq(claims, "typ", "access") || !c ||
+        !conn_claim_str_eq(claims, "sub", c->client_id) ||
+        conn_claim_int(claims, "ep") != (int64_t)c->epoch) {
         json_object_put(claims);
         sbx_reply_error(rep, 401, "invalid_token", "the access token is not valid");
         return 401;
@@ -297,10 +245,4 @@ int conn_check_access(sbx_ctx *ctx, const char *token, const char *client_id, sb
     c->last_used_ms = sbx_now_ms(ctx);
     *out = c;
     return 0;
-}
-
-void register_auth(sbx_router *r)
-{
-    sbx_route(r, "POST", "/api/v1/{client_id}/session/confirm", SBX_AUTH_NONE, SBX_BODY_JSON,
-              session_confirm);
 }

@@ -1,5 +1,5 @@
 /* jwt.c — HS256 JSON Web Tokens signed with the sandbox's key, through libjwt. */
-#include "core.h"
+#include "core/state.h"
 
 #include <jwt.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* markdown.c — the small Markdown subset incident texts use, to HTML: paragraphs, line
  * breaks, **bold**, *emphasis*, `code`; everything else is escaped text. */
-#include "core.h"
+#include "core/markdown.h"
+#include "core/sbuf.h"
 
 #include <string.h>
 

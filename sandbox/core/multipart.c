@@ -2,7 +2,7 @@
  * libmicrohttpd's post processor. The router needs the whole body before it dispatches, so
  * the body received earlier is fed in one go and each part is collected into its own
  * buffer. */
-#include "core.h"
+#include "core/multipart.h"
 
 #include <microhttpd.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* persist.c — the --state file: one SQLite table, one JSON document per module. The state
  * is written at clean shutdown (SIGTERM/SIGINT) and on POST /admin/state/save. */
-#include "core.h"
+#include "core/persist.h"
+#include "core/state.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>

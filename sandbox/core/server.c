@@ -2,8 +2,11 @@
  * server.c — libmicrohttpd over TLS: reads bodies, applies injected faults, authenticates,
  * dispatches to the routes, logs every call (never tokens) and writes the answers.
  */
-#include "core.h"
-#include "server.h"
+#include "core/server.h"
+#include "core/conns.h"
+#include "core/multipart.h"
+#include "core/sbuf.h"
+#include "core/state.h"
 
 #include <microhttpd.h>
 #include <openssl/crypto.h>
@@ -12,12 +15,6 @@
 #include <time.h>
 
 #define MAX_BODY (32u * 1024 * 1024) /* attachments are at most 10 MB */
-
-int conn_check_access(sbx_ctx *ctx, const char *token, const char *client_id, sbx_conn **out,
-                      sbx_reply *rep);
-int multipart_parse(struct MHD_Connection *con, const unsigned char *body, size_t len,
-                    sbx_part **parts, size_t *count);
-void multipart_free(sbx_part *parts, size_t count);
 
 typedef struct pending {
     sbuf body;

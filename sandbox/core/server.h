@@ -2,7 +2,7 @@
 #ifndef KSC_SANDBOX_SERVER_H
 #define KSC_SANDBOX_SERVER_H
 
-#include "core.h"
+#include "core/router.h"
 
 #include <netinet/in.h>
 

@@ -1,24 +1,23 @@
-/* core.c — the core's registration, its persisted state, start and end. */
-#include "core.h"
+/* state.c — the core's state as a module (what the --state file keeps of it), the fresh
+ * world from the seed, and the end. */
+#include "core/conns.h"
+#include "core/incidents.h"
+#include "core/state.h"
 #include "seedgen.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void conns_free_all(sbx_ctx *ctx);
-void admin_free(sbx_ctx *ctx);
-void incidents_seed(sbx_ctx *ctx);
-void incidents_free(sbx_ctx *ctx);
-json_object *incidents_save(sbx_ctx *ctx);
-int incidents_load(sbx_ctx *ctx, json_object *arr);
-void assets_cache_free(sbx_ctx *ctx);
-
 static sbx_router *the_router;
 
-void core_set_router(sbx_router *r);
 void core_set_router(sbx_router *r)
 {
     the_router = r;
+}
+
+sbx_router *core_router(void)
+{
+    return the_router;
 }
 
 static void seed_tenants(sbx_ctx *ctx)
@@ -30,7 +29,6 @@ static void seed_tenants(sbx_ctx *ctx)
     }
 }
 
-void core_fresh(sbx_ctx *ctx);
 void core_fresh(sbx_ctx *ctx)
 {
     seed_tenants(ctx);
@@ -38,14 +36,12 @@ void core_fresh(sbx_ctx *ctx)
     incidents_seed(ctx);
 }
 
-void core_free(sbx_ctx *ctx);
 void core_free(sbx_ctx *ctx)
 {
-    assets_cache_free(ctx);
     incidents_free(ctx);
     store_free(ctx);
     conns_free_all(ctx);
-    admin_free(ctx);
+    core_faults_free(ctx);
 }
 
 static json_object *strs(char **v, size_t n)
@@ -160,26 +156,7 @@ static int core_load(sbx_ctx *ctx, json_object *o)
 static const sbx_module core_module = {
     .name = "core", .init = NULL, .save = core_save, .load = core_load, .fini = NULL};
 
-static void admin_state_save(sbx_request *req, sbx_reply *rep)
-{
-    if (!req->ctx->state_path) {
-        sbx_reply_error(rep, 409, "no_state", "the sandbox was started without --state");
-        return;
-    }
-    if (persist_save(req->ctx, the_router) != 0) {
-        sbx_reply_error(rep, 500, "save_failed", "the state could not be written");
-        return;
-    }
-    sbx_reply_ok(rep);
-}
-
-void sbx_register_core(sbx_router *r);
-void sbx_register_core(sbx_router *r)
+void core_register_module(sbx_router *r)
 {
     sbx_add_module(r, &core_module); /* first: persist_load relies on it */
-    register_auth(r);
-    register_assets(r);
-    register_incidents(r);
-    register_admin(r);
-    sbx_route(r, "POST", "/admin/state/save", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_state_save);
 }

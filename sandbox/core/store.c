@@ -1,6 +1,6 @@
 /* store.c — the seeded world's assets: compact structs, strings in one arena, interned
  * domains; ids and randomness. */
-#include "core.h"
+#include "core/state.h"
 #include "seedgen.h"
 
 #include <fcntl.h>

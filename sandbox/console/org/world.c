@@ -1,5 +1,5 @@
 /* org — see org.h. */
-#include "org.h"
+#include "console/org/org.h"
 
 #include <openssl/rand.h>
 

@@ -1,6 +1,6 @@
 /* Unit tests of the KSN signer (sandbox/ksnsign.c) and the MDR configuration ZIP (mdrzip.c). */
-#include "ksnsign.h"
-#include "mdrzip.h"
+#include "console/ksnsign.h"
+#include "console/mdrzip.h"
 
 #include <CUnit/Basic.h>
 #include <openssl/bio.h>

@@ -1,5 +1,5 @@
 /* Unit tests of the service side's organization rules (sandbox/org.c), at their edges. */
-#include "org.h"
+#include "console/org/org.h"
 
 #include <CUnit/Basic.h>
 #include <stdio.h>
