@@ -8,6 +8,10 @@
  * clock). The number of assets of a tenant comes from a callback so the core keeps the
  * assets. Every operation either succeeds completely or changes nothing and fills an
  * org_err with the HTTP status, an error code and a message for the JSON error body.
+ *
+ * One file per area in console/org/: rules.c (the small rules), world.c (building, lookups,
+ * save and load), activation.c, licenses.c, tenants.c, usage.c, settings.c,
+ * notifications.c, schedules.c; what they share is internal.h.
  */
 #ifndef SBX_ORG_H
 #define SBX_ORG_H
