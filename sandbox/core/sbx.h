@@ -1,6 +1,7 @@
 /*
- * sbx.h — the internal API of mdr-sandbox, shared by the core (server, public REST API,
- * admin interface) and the service side (sandbox/svc_*.c, org.*, ksnsign.*, mdrzip.*).
+ * sbx.h — the internal API of mdr-sandbox: what the core (sandbox/core/) offers to the
+ * public REST API and admin interface (sandbox/api/) and to the service side
+ * (sandbox/console/, which uses the core through this header only).
  *
  * APPEND ONLY: other files build on every declaration here; add new ones at the end of a
  * section, never change or remove one.
@@ -9,10 +10,12 @@
  * the whole state), so handlers may read and change the state freely and must not block.
  *
  * How a service file plugs in:
- *   1. write `void sbx_register_foo(sbx_router *r)` in sandbox/svc_foo.c, calling
- *      sbx_route() for each path and, if it keeps state, sbx_add_module() once;
- *   2. add one line `sbx_register_foo(r);` (and its prototype) to sandbox/routes.c.
- * Every .c file in sandbox/ is compiled into mdr-sandbox (CMake glob), nothing else to edit.
+ *   1. write `void console_register_foo(sbx_router *r)` in sandbox/console/foo.c, calling
+ *      sbx_route() (or console_routes()) for each path and, if it keeps state,
+ *      sbx_add_module() once; its prototype goes to sandbox/console/console.h;
+ *   2. add one line `console_register_foo(r);` to sandbox/routes.c.
+ * Every .c file under sandbox/ is compiled into mdr-sandbox (CMake glob), nothing else to
+ * edit.
  */
 #ifndef KSC_SANDBOX_SBX_H
 #define KSC_SANDBOX_SBX_H
@@ -216,7 +219,7 @@ typedef struct sbx_module {
 
 void sbx_add_module(sbx_router *r, const sbx_module *m); /* m must outlive the server */
 
-/* sandbox/routes.c: calls every sbx_register_*() (core first, then the service side). */
+/* sandbox/routes.c: calls every registration (core first, then api/, then console/). */
 void sbx_register_all(sbx_router *r);
 
 /* ---------------------------------------------------------------- JWT (HS256) */

@@ -1,4 +1,5 @@
-/* Unit tests of the KSN signer (sandbox/ksnsign.c) and the MDR configuration ZIP (mdrzip.c). */
+/* Unit tests of the KSN signer (sandbox/console/ksnsign.c) and the MDR configuration ZIP
+ * (mdrzip.c). */
 #include "console/ksnsign.h"
 #include "console/mdrzip.h"
 

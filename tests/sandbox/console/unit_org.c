@@ -1,4 +1,4 @@
-/* Unit tests of the service side's organization rules (sandbox/org.c), at their edges. */
+/* Unit tests of the service side's organization rules (sandbox/console/org/), at their edges. */
 #include "console/org/org.h"
 
 #include <CUnit/Basic.h>
