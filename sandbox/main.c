@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 {
     const char *listen = NULL, *cert = NULL, *key = NULL, *state = NULL;
     uint64_t seed = 1, assets = 1000, incidents = 200, tenants = 3, licenses = 2;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* every option takes one value */
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
@@ -156,7 +156,6 @@ int main(int argc, char **argv)
             usage();
             return 2;
         }
-        i++;
     }
     if (!listen || !cert || !key) {
         usage();
