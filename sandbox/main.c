@@ -5,8 +5,10 @@
  * Prints one JSON line on stdout when ready (see docs/sandbox.md); stops on SIGTERM/SIGINT.
  */
 #define _GNU_SOURCE /* nftw */
-#include "core.h"
-#include "server.h"
+#include "core/persist.h"
+#include "core/sbuf.h"
+#include "core/server.h"
+#include "core/state.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,10 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void core_fresh(sbx_ctx *ctx);
-void core_free(sbx_ctx *ctx);
-void core_set_router(sbx_router *r);
 
 static char *read_file(const char *path)
 {
@@ -123,7 +121,7 @@ int main(int argc, char **argv)
 {
     const char *listen = NULL, *cert = NULL, *key = NULL, *state = NULL;
     uint64_t seed = 1, assets = 1000, incidents = 200, tenants = 3, licenses = 2;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* every option takes one value */
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
@@ -158,7 +156,6 @@ int main(int argc, char **argv)
             usage();
             return 2;
         }
-        i++;
     }
     if (!listen || !cert || !key) {
         usage();

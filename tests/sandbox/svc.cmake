@@ -1,15 +1,18 @@
-# The service side of mdr-sandbox (sandbox/org.c, ksnsign.c, mdrzip.c and the svc_* routes):
-# CUnit tests of the rules and the signing, and HTTPS tests of the endpoints.
+# The service side of mdr-sandbox (sandbox/console/: its rules in console/org/, the KSN
+# signing, the MDR configuration archive, and the console routes): CUnit tests of the rules
+# and the signing (tests/sandbox/console/), and HTTPS tests of the endpoints.
 set(SVC_SANDBOX_DIR ${CMAKE_CURRENT_LIST_DIR}/../../sandbox)
-add_library(svc_under_test STATIC ${SVC_SANDBOX_DIR}/org.c ${SVC_SANDBOX_DIR}/ksnsign.c
-            ${SVC_SANDBOX_DIR}/mdrzip.c)
+file(GLOB SVC_ORG_SOURCES CONFIGURE_DEPENDS ${SVC_SANDBOX_DIR}/console/org/*.c)
+add_library(svc_under_test STATIC ${SVC_ORG_SOURCES} ${SVC_SANDBOX_DIR}/console/ksnsign.c
+            ${SVC_SANDBOX_DIR}/console/mdrzip.c)
 target_include_directories(svc_under_test PUBLIC ${SVC_SANDBOX_DIR})
 target_link_libraries(svc_under_test PUBLIC PkgConfig::JSONC PkgConfig::OPENSSL PkgConfig::LIBZIP)
 
-foreach(t svc_unit_org svc_unit_ksn)
-  add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.c)
-  target_link_libraries(${t} PRIVATE svc_under_test PkgConfig::CUNIT)
-  add_test(NAME sandbox__${t} COMMAND ${t})
+# The ctest names keep their svc_unit_ prefix; the files follow the area they test.
+foreach(t org ksn)
+  add_executable(svc_unit_${t} ${CMAKE_CURRENT_LIST_DIR}/console/unit_${t}.c)
+  target_link_libraries(svc_unit_${t} PRIVATE svc_under_test PkgConfig::CUNIT)
+  add_test(NAME sandbox__svc_unit_${t} COMMAND svc_unit_${t})
 endforeach()
 
 # PYTHON3 comes from tests/sandbox/CMakeLists.txt, which includes this file.

@@ -1,0 +1,74 @@
+/* faults.c — the request log and the injected faults the server applies (the admin
+ * interface, api/admin.c, fills and reads them). */
+#include "core/state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LOG_MAX 200000 /* oldest entries are dropped past this */
+
+void core_log_request(sbx_ctx *ctx, const char *method, const char *path, int status,
+                      const char *client_id)
+{
+    core_state *cs = core_of(ctx);
+    if (cs->log_n == LOG_MAX) {
+        free(cs->log[0].path);
+        memmove(cs->log, cs->log + 1, (LOG_MAX - 1) * sizeof *cs->log);
+        cs->log_n--;
+    }
+    if (cs->log_n == cs->log_cap) {
+        size_t cap = cs->log_cap ? cs->log_cap * 2 : 1024;
+        log_entry *grown = realloc(cs->log, cap * sizeof *grown);
+        if (!grown)
+            return;
+        cs->log = grown;
+        cs->log_cap = cap;
+    }
+    log_entry *e = &cs->log[cs->log_n++];
+    snprintf(e->method, sizeof e->method, "%s", method);
+    e->path = strdup(path);
+    e->status = status;
+    e->time_ms = sbx_now_ms(ctx);
+    snprintf(e->client_id, sizeof e->client_id, "%s", client_id ? client_id : "");
+}
+
+int core_path_matches(const char *fault_path, const char *url)
+{
+    while (*fault_path == '/')
+        fault_path++;
+    size_t fl = strlen(fault_path), ul = strlen(url);
+    if (fl > ul || strcmp(url + ul - fl, fault_path) != 0)
+        return 0;
+    return fl == ul || url[ul - fl - 1] == '/'; /* whole segments only */
+}
+
+fault_kind core_take_fault(sbx_ctx *ctx, const char *path, int *status, int64_t *delay_ms)
+{
+    core_state *cs = core_of(ctx);
+    for (size_t i = 0; i < cs->fault_n; i++) {
+        fault *f = &cs->faults[i];
+        if (!core_path_matches(f->path, path))
+            continue;
+        fault_kind k = f->kind;
+        *status = f->status;
+        *delay_ms = f->delay_ms;
+        if (--f->remaining <= 0) {
+            free(f->path);
+            memmove(f, f + 1, (cs->fault_n - i - 1) * sizeof *f);
+            cs->fault_n--;
+        }
+        return k;
+    }
+    return FAULT_NONE;
+}
+
+void core_faults_free(sbx_ctx *ctx)
+{
+    core_state *cs = core_of(ctx);
+    for (size_t i = 0; i < cs->fault_n; i++)
+        free(cs->faults[i].path);
+    free(cs->faults);
+    for (size_t i = 0; i < cs->log_n; i++)
+        free(cs->log[i].path);
+    free(cs->log);
+}
