@@ -197,6 +197,7 @@ int main(int argc, char **argv)
     ctx.tenant_visible = sbx_default_tenant_visible;
     core_state *cs = calloc(1, sizeof *cs);
     ctx.core = cs;
+    core_faults_init(&ctx);
     random_token((char *)cs->admin_token, 64);
     char keyhex[65];
     random_token(keyhex, 64);

@@ -70,20 +70,21 @@ static void admin_faults(sbx_request *req, sbx_reply *rep)
 {
     const char *path = NULL;
     int64_t status = 0, delay = 0, count = 1;
-    int cut = 0, drop = 0;
+    int cut = 0, drop = 0, hold = 0;
     int hs = sbx_body_int64(req, rep, "status", &status);
     int hd = hs < 0 ? -1 : sbx_body_int64(req, rep, "delay_ms", &delay);
     int hc = hd < 0 ? -1 : sbx_body_bool(req, rep, "cut_body", &cut);
     int hr = hc < 0 ? -1 : sbx_body_bool(req, rep, "drop", &drop);
-    if (hr < 0 || sbx_body_string(req, rep, "path", &path) < 0 ||
+    int hh = hr < 0 ? -1 : sbx_body_bool(req, rep, "hold", &hold);
+    if (hh < 0 || sbx_body_string(req, rep, "path", &path) < 0 ||
         sbx_body_int64(req, rep, "count", &count) < 0)
         return;
-    int kinds = (hs == 1) + (hd == 1) + (hc == 1 && cut) + (hr == 1 && drop);
+    int kinds = (hs == 1) + (hd == 1) + (hc == 1 && cut) + (hr == 1 && drop) + (hh == 1 && hold);
     if (!path || !*path || kinds != 1 || count < 1 || (hs == 1 && (status < 100 || status > 599)) ||
         delay < 0 || delay > 600000) {
         sbx_reply_error(rep, 400, "invalid_parameter",
                         "give path, exactly one of status (100-599), delay_ms (0-600000), "
-                        "cut_body: true or drop: true, and count >= 1");
+                        "cut_body: true, drop: true or hold: true, and count >= 1");
         return;
     }
     core_state *cs = core_of(req->ctx);
@@ -99,11 +100,32 @@ static void admin_faults(sbx_request *req, sbx_reply *rep)
     }
     fault *f = &cs->faults[cs->fault_n++];
     f->path = strdup(path);
-    f->kind = hs == 1 ? FAULT_STATUS : hd == 1 ? FAULT_DELAY : cut ? FAULT_CUT : FAULT_DROP;
+    f->kind = hs == 1   ? FAULT_STATUS
+              : hd == 1 ? FAULT_DELAY
+              : cut     ? FAULT_CUT
+              : drop    ? FAULT_DROP
+                        : FAULT_HOLD;
     f->status = (int)status;
     f->delay_ms = delay;
     f->remaining = (int)count;
     sbx_reply_ok(rep);
+}
+
+/* How many requests a hold fault keeps waiting: a test kills its client once this says the
+ * request arrived, with no sleep racing the client. */
+static void admin_faults_held(sbx_request *req, sbx_reply *rep)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "held", json_object_new_int(core_held_count(req->ctx)));
+    sbx_reply_json(rep, 200, o);
+}
+
+/* Lets every held request go on to its handler; the answer goes to whoever still listens. */
+static void admin_faults_release(sbx_request *req, sbx_reply *rep)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "released", json_object_new_int(core_release_held(req->ctx, 0)));
+    sbx_reply_json(rep, 200, o);
 }
 
 static void admin_requests(sbx_request *req, sbx_reply *rep)
@@ -197,6 +219,9 @@ void api_register_admin(sbx_router *r)
     sbx_route(r, "POST", "/admin/connections", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_connections);
     sbx_route(r, "POST", "/admin/clock", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_clock);
     sbx_route(r, "POST", "/admin/faults", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_faults);
+    sbx_route(r, "POST", "/admin/faults/held", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_faults_held);
+    sbx_route(r, "POST", "/admin/faults/release", SBX_AUTH_ADMIN, SBX_BODY_JSON,
+              admin_faults_release);
     sbx_route(r, "POST", "/admin/requests", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_requests);
     sbx_route(r, "POST", "/admin/state/save", SBX_AUTH_ADMIN, SBX_BODY_JSON, admin_state_save);
 }

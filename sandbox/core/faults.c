@@ -2,10 +2,13 @@
  * interface, api/admin.c, fills and reads them). */
 #include "core/state.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define LOG_MAX 200000 /* oldest entries are dropped past this */
+#define LOG_MAX 200000     /* oldest entries are dropped past this */
+#define HOLD_MAX_MS 600000 /* a held request goes on by itself after 10 minutes */
 
 void core_log_request(sbx_ctx *ctx, const char *method, const char *path, int status,
                       const char *client_id)
@@ -62,9 +65,50 @@ fault_kind core_take_fault(sbx_ctx *ctx, const char *path, int *status, int64_t 
     return FAULT_NONE;
 }
 
+void core_faults_init(sbx_ctx *ctx)
+{
+    core_state *cs = core_of(ctx);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* the deadline ignores clock moves */
+    pthread_cond_init(&cs->held_cond, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+void core_hold(sbx_ctx *ctx)
+{
+    core_state *cs = core_of(ctx);
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += HOLD_MAX_MS / 1000;
+    uint64_t gen = cs->release_gen;
+    cs->held_n++;
+    while (!cs->closing && cs->release_gen == gen)
+        if (pthread_cond_timedwait(&cs->held_cond, &ctx->lock, &until) == ETIMEDOUT)
+            break;
+    cs->held_n--;
+}
+
+int core_held_count(sbx_ctx *ctx)
+{
+    return core_of(ctx)->held_n;
+}
+
+int core_release_held(sbx_ctx *ctx, int closing)
+{
+    core_state *cs = core_of(ctx);
+    int n = cs->held_n;
+    cs->release_gen++;
+    if (closing)
+        cs->closing = 1;
+    pthread_cond_broadcast(&cs->held_cond);
+    return n;
+}
+
 void core_faults_free(sbx_ctx *ctx)
 {
     core_state *cs = core_of(ctx);
+    pthread_cond_destroy(&cs->held_cond);
     for (size_t i = 0; i < cs->fault_n; i++)
         free(cs->faults[i].path);
     free(cs->faults);

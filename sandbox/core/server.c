@@ -208,6 +208,11 @@ static enum MHD_Result handle(sbx_server *srv, struct MHD_Connection *con, const
     }
     if (fk == FAULT_DELAY)
         sleep_ms(delay);
+    if (fk == FAULT_HOLD) {
+        pthread_mutex_lock(&ctx->lock);
+        core_hold(ctx);
+        pthread_mutex_unlock(&ctx->lock);
+    }
 
     size_t scratch_len = strlen(url) * 2 + 256;
     char *scratch = malloc(scratch_len);
@@ -309,6 +314,10 @@ int server_start(sbx_server *srv, const struct sockaddr_in *addr, const char *ce
 
 void server_stop(sbx_server *srv)
 {
+    /* A held request's thread would keep MHD_stop_daemon waiting: let them all go. */
+    pthread_mutex_lock(&srv->ctx->lock);
+    core_release_held(srv->ctx, 1);
+    pthread_mutex_unlock(&srv->ctx->lock);
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;

@@ -11,7 +11,14 @@
 #include <stdio.h>
 
 /* ---- faults and the request log (core/faults.c) */
-typedef enum fault_kind { FAULT_NONE, FAULT_STATUS, FAULT_DELAY, FAULT_CUT, FAULT_DROP } fault_kind;
+typedef enum fault_kind {
+    FAULT_NONE,
+    FAULT_STATUS,
+    FAULT_DELAY,
+    FAULT_CUT,
+    FAULT_DROP,
+    FAULT_HOLD /* waits before the handler until released (tests kill a client meanwhile) */
+} fault_kind;
 typedef struct fault {
     char *path;
     fault_kind kind;
@@ -35,6 +42,12 @@ fault_kind core_take_fault(sbx_ctx *ctx, const char *path, int *status, int64_t 
  * the end). */
 int core_path_matches(const char *fault_path, const char *url);
 void core_faults_free(sbx_ctx *ctx);
+/* Held requests: core_hold waits (ctx->lock held by the caller, released while waiting)
+ * until core_release_held, at most HOLD_MAX_MS, or at once when the server is closing. */
+void core_faults_init(sbx_ctx *ctx);
+void core_hold(sbx_ctx *ctx);
+int core_held_count(sbx_ctx *ctx);
+int core_release_held(sbx_ctx *ctx, int closing); /* returns how many were held */
 
 /* ---- assets: compact, strings in one arena (core/store.c) */
 typedef struct asset {
@@ -77,6 +90,10 @@ typedef struct core_state {
     /* faults, log */
     fault *faults;
     size_t fault_n, fault_cap;
+    pthread_cond_t held_cond; /* signalled by core_release_held */
+    int held_n;               /* requests waiting in core_hold */
+    uint64_t release_gen;     /* bumped by every release */
+    int closing;              /* the server is stopping: nothing waits any more */
     log_entry *log;
     size_t log_n, log_cap;
     /* list caches (api/assets.c owns them and frees them in its module's fini) */

@@ -164,8 +164,24 @@ class Sandbox:
         return self._post(f"{self.base_url}/console/{path}", body, token)
 
     def fault(self, path, count=1, **kind):
-        """One of status=N, delay_ms=N, cut_body=True, drop=True on the next `count` calls."""
+        """One of status=N, delay_ms=N, cut_body=True, drop=True, hold=True on the next `count`
+        calls. A held request waits, before the service handles it, until release_held()."""
         return self.admin("faults", dict(path=path, count=count, **kind))
+
+    def wait_held(self, n=1, deadline_s=120):
+        """Waits until n requests are held (docs/sandbox.md: faults/held). The deadline only
+        turns a request that never comes into a failure; nothing races it."""
+        end = time.time() + deadline_s
+        while True:
+            held = self.admin("faults/held")["held"]
+            if held >= n:
+                return held
+            expect(time.time() < end, f"{n} held request(s) expected, {held} held")
+            time.sleep(0.05)
+
+    def release_held(self):
+        """Lets every held request go on to the service (which then answers it)."""
+        return self.admin("faults/release")["released"]
 
     def requests(self, path=None, clear=False):
         body = {}
