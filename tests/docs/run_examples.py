@@ -16,7 +16,9 @@ stopped at the end, also on failure.
 
   run_examples.py --source REPO --build BUILD_DIR [--keep] [DOCUMENT …]
 
-DOCUMENT: paths relative to REPO (default: all of them). --keep leaves the scratch folder.
+DOCUMENT: paths relative to REPO (default: all of them). --keep leaves the scratch root;
+--reuse SCRATCH runs documents again in the demo world a --keep run left there (quicker
+while writing a page; what earlier runs changed in that world stays).
 """
 import argparse
 import glob
@@ -29,7 +31,7 @@ import sys
 import tempfile
 import time
 
-FENCE = re.compile(r"^```(\S*)\s*$")
+FENCE = re.compile(r"^( *)```(\S*)\s*$")  # a fence, maybe indented (in a list item)
 NOT_RUN = re.compile(r"^<!--\s*example:\s*not run\s*[—-]+\s*(.+?)\s*-->\s*$")
 MARK = "\x1e@@docs-example-block"
 DOC_TIMEOUT = 240  # seconds a document may take
@@ -51,9 +53,9 @@ def parse(doc, text):
         if not m:
             i += 1
             continue
-        start = i
+        start, indent = i, len(m.group(1))
         i += 1
-        while i < len(lines) and not lines[i].startswith("```"):
+        while i < len(lines) and not lines[i].strip().startswith("```"):
             i += 1
         if i >= len(lines):
             raise SystemExit("%s:%d: a fenced block is not closed" % (doc, start + 1))
@@ -66,12 +68,14 @@ def parse(doc, text):
             if not n:
                 raise SystemExit("%s:%d: write it as <!-- example: not run — REASON -->" % (doc, prev + 1))
             reason = n.group(1)
-        if m.group(1) == "sh":
+        if m.group(2) == "sh":
             index += 1
-            blocks.append(Block(doc, index, start + 1, "sh", lines[start + 1:i], reason))
+            body = [line[indent:] if line[:indent].isspace() else line.lstrip()
+                    for line in lines[start + 1:i]]
+            blocks.append(Block(doc, index, start + 1, "sh", body, reason))
         elif reason:
             raise SystemExit("%s:%d: 'not run' marks a ```%s block; only ```sh blocks run"
-                             % (doc, prev + 1, m.group(1)))
+                             % (doc, prev + 1, m.group(2)))
         i += 1
     return lines, blocks
 
@@ -110,11 +114,12 @@ def own_processes(root):
 
 
 def stop_processes(root, why):
-    """Stops the demo's sandbox (its pid file) and every process left in the scratch root."""
+    """Stops every process left in the scratch root (the demo's sandbox through its pid file,
+    so it saves its state); returns what was left."""
+    left = own_processes(root)
     if os.path.exists(os.path.join(root, "demo-run", "sandbox", "sandbox.pid")):
         subprocess.run([os.path.join(root, "scripts", "sandbox-again"), "--stop"], cwd=root,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
-    left = own_processes(root)
     for pid, _ in left:
         try:
             os.kill(pid, signal.SIGTERM)
@@ -231,11 +236,40 @@ def run_document(scratch, doc, lines, blocks, env, logdir):
     return "\n".join(report)
 
 
+def make_world(scratch, env, logdir):
+    """Runs scripts/demo in the scratch root; True when it made the demo world there."""
+    # scripts/demo computes its top folder from $0: through the scratch scripts/ it is the
+    # scratch root, so its demo-run/ is the scratch root's.
+    demo_log = os.path.join(logdir, "demo.log")
+    t0 = time.time()
+    with open(demo_log, "w") as out:
+        proc = subprocess.Popen([os.path.join(scratch, "scripts", "demo")], cwd=scratch,
+                                env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            rc = proc.wait(timeout=DEMO_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            rc = "timeout after %d s" % DEMO_TIMEOUT
+            proc.wait()
+    conf = os.path.join(scratch, "demo-run", "console", "ksc-host.conf")
+    if rc != 0 or not os.path.isfile(conf) or os.path.islink(os.path.join(scratch, "demo-run")):
+        with open(demo_log, errors="replace") as f:
+            print(f.read()[-6000:])
+        print("docs-examples: scripts/demo failed (exit %s) or left no %s" % (rc, conf))
+        return False
+    print("scripts/demo: %.1f s (its world in the scratch root's demo-run/)" % (time.time() - t0))
+    stop_processes(scratch, "scripts/demo")
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--source", required=True)
     ap.add_argument("--build", required=True)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--reuse", metavar="SCRATCH",
+                    help="a scratch root a --keep run left: its demo world again, no new demo")
     ap.add_argument("docs", nargs="*")
     args = ap.parse_args()
     source = os.path.realpath(args.source)
@@ -255,11 +289,18 @@ def main():
         parsed.append((doc, lines, blocks))
 
     started = time.time()
-    scratch = os.path.realpath(tempfile.mkdtemp(prefix="docs-examples-"))
+    if args.reuse:
+        scratch = os.path.realpath(args.reuse)
+        if not os.path.isdir(os.path.join(scratch, ".examples")):
+            print("docs-examples: %s is not a scratch root a --keep run left" % scratch)
+            return 1
+        args.keep = True
+    else:
+        scratch = os.path.realpath(tempfile.mkdtemp(prefix="docs-examples-"))
     logdir = os.path.join(scratch, ".examples")
     tmp = os.path.join(scratch, ".tmp")
-    os.mkdir(logdir)
-    os.mkdir(tmp)
+    os.makedirs(logdir, exist_ok=True)
+    os.makedirs(tmp, exist_ok=True)
     env = {k: v for k, v in os.environ.items()
            if k not in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy",
                         "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "MAKEFLAGS")}
@@ -271,29 +312,13 @@ def main():
 
     failures, ran, skipped = [], [], []
     try:
-        make_scratch(source, build, scratch)
-        # scripts/demo computes its top folder from $0: through the scratch scripts/ it is
-        # the scratch root, so demo-run/ goes there.
-        demo_log = os.path.join(logdir, "demo.log")
-        t0 = time.time()
-        with open(demo_log, "w") as out:
-            proc = subprocess.Popen([os.path.join(scratch, "scripts", "demo")], cwd=scratch,
-                                    env=env, stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
-            try:
-                rc = proc.wait(timeout=DEMO_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                rc = proc.wait()
-        conf = os.path.join(scratch, "demo-run", "console", "ksc-host.conf")
-        if rc != 0 or not os.path.isfile(conf) or os.path.islink(os.path.join(scratch, "demo-run")):
-            with open(demo_log, errors="replace") as f:
-                print(f.read()[-6000:])
-            print("docs-examples: scripts/demo failed (exit %s) or left no %s" % (rc, conf))
-            return 1
-        print("scripts/demo: %.1f s (world in the scratch root's demo-run/)" % (time.time() - t0))
-        stop_processes(scratch, "scripts/demo")
-
+        if args.reuse:
+            print("reusing the demo world of %s" % scratch)
+        else:
+            make_scratch(source, build, scratch)
+            if not make_world(scratch, env, logdir):
+                failures.append("scripts/demo failed: no world for the documents")
+                parsed = []
         for doc, lines, blocks in parsed:
             runnable = [b for b in blocks if not b.skip_reason]
             skipped += [b for b in blocks if b.skip_reason]
