@@ -36,6 +36,14 @@ NOT_RUN = re.compile(r"^<!--\s*example:\s*not run\s*[—-]+\s*(.+?)\s*-->\s*$")
 MARK = "\x1e@@docs-example-block"
 DOC_TIMEOUT = 240  # seconds a document may take
 DEMO_TIMEOUT = 300
+# The whole run stops its documents before ctest's TIMEOUT (600 s) would kill it, so that
+# its cleanup (sandboxes!) still runs.
+RUN_BUDGET = 540
+DEADLINE = time.time() + RUN_BUDGET
+
+
+def time_left(limit):
+    return max(1, min(limit, int(DEADLINE - time.time())))
 
 
 class Block:
@@ -204,11 +212,11 @@ def run_document(scratch, doc, lines, blocks, env, logdir):
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
-            rc = proc.wait(timeout=DOC_TIMEOUT)
+            rc = proc.wait(timeout=time_left(DOC_TIMEOUT))
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-            rc = "timeout after %d s" % DOC_TIMEOUT
+            rc = "timed out (a document may take %d s, the whole run %d s)" % (DOC_TIMEOUT, RUN_BUDGET)
     if rc == 0:
         return None
     with open(log, errors="replace") as f:
@@ -247,10 +255,10 @@ def make_world(scratch, env, logdir):
                                 env=env, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         try:
-            rc = proc.wait(timeout=DEMO_TIMEOUT)
+            rc = proc.wait(timeout=time_left(DEMO_TIMEOUT))
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            rc = "timeout after %d s" % DEMO_TIMEOUT
+            rc = "timed out after %d s" % DEMO_TIMEOUT
             proc.wait()
     conf = os.path.join(scratch, "demo-run", "console", "ksc-host.conf")
     if rc != 0 or not os.path.isfile(conf) or os.path.islink(os.path.join(scratch, "demo-run")):
@@ -323,6 +331,9 @@ def main():
             runnable = [b for b in blocks if not b.skip_reason]
             skipped += [b for b in blocks if b.skip_reason]
             if not runnable:
+                continue
+            if time.time() >= DEADLINE:
+                failures.append("%s: not run: the run's %d s were spent" % (doc, RUN_BUDGET))
                 continue
             t0 = time.time()
             failure = run_document(scratch, doc, lines, blocks, env, logdir)
