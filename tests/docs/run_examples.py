@@ -121,6 +121,15 @@ def own_processes(root):
     return found
 
 
+def alive(pid):
+    """True while pid runs (a zombie, dead but not yet reaped by its parent, does not)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def stop_processes(root, why):
     """Stops every process left in the scratch root (the demo's sandbox through its pid file,
     so it saves its state); returns what was left."""
@@ -134,7 +143,7 @@ def stop_processes(root, why):
         except OSError:
             pass
     deadline = time.time() + 10
-    while time.time() < deadline and any(os.path.exists("/proc/%d" % p) for p, _ in left):
+    while time.time() < deadline and any(alive(p) for p, _ in left):
         time.sleep(0.1)
     for pid, _ in left:
         try:
