@@ -98,7 +98,7 @@ static void add_clock(json_object *o, json_object *session, const char *lang)
     if (llabs(skew) < CLOCK_SKEW_WARN_MS)
         return;
     char minutes[24];
-    snprintf(minutes, sizeof minutes, "%lld", llabs(skew) / 60000);
+    snprintf(minutes, sizeof minutes, "%lld", (llabs(skew) + 30000) / 60000); /* nearest */
     const char *params[] = {"minutes", minutes, NULL};
     char *w =
         mdr_trf(lang, skew > 0 ? "activation.clock_ahead" : "activation.clock_behind", params);
