@@ -2,6 +2,12 @@
 # makes a .deb and a .tar.gz of the module, the reference host and the sandbox.
 # Layout: /opt/ksc-mdr/{bin,plugins,share/ksc-mdr/{resources,rights,locales,docs}}.
 include(GNUInstallDirs)
+# A package never carries the test kill points (plugin/core/test_point.h): installing (cpack
+# installs first) a build configured with them fails with the way out.
+if(MDR_TEST_POINTS)
+  install(CODE "message(FATAL_ERROR \"this build has the module's test kill points compiled in; \"
+                \"configure packages with -DMDR_TEST_POINTS=OFF\")" COMPONENT runtime)
+endif()
 set(KSC_PREFIX_NOTE "installed under CMAKE_INSTALL_PREFIX, /opt/ksc-mdr for the packages")
 
 if(TARGET mdr)

@@ -9,9 +9,14 @@
 #include "core/log.h"
 #include "core/reply.h"
 #include "core/request.h"
+#include "core/test_point.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* A clock this far from the service's is worth telling (the KSN file's own check allows 5). */
+#define CLOCK_SKEW_WARN_MS (5LL * 60 * 1000)
 
 static int background_on(ksc_module *m, const ksc_call *call)
 {
@@ -52,6 +57,8 @@ ksc_status mdr_account_sign_in(ksc_module *m, const ksc_call *call, char **respo
         json_object_put(answer);
         return mdr_cloud_reply_error(m, call->lang, &err, response);
     }
+    /* the session is committed; who signed in to which account is not yet */
+    mdr_test_point("activation.after_session_start");
     json_object *org = NULL;
     json_object_object_get_ex(answer, "organization", &org);
     const char *login = mdr_req_string(req, "login", "");
@@ -82,6 +89,23 @@ static void add_next_step(json_object *out, const char *lang, const char *step)
 /* The console's view of the activation: the service's status plus what only the console
  * knows (background connection, the KSN file on this server). *out new; NULL + reply on a
  * failed call. */
+/* The console's clock against the service's, as measured at the last token exchange:
+ * clock_skew_ms (console minus service) and, past CLOCK_SKEW_WARN_MS, clock_warning. */
+static void add_clock(json_object *o, json_object *session, const char *lang)
+{
+    int64_t skew = mdr_json_int(session, "clock_skew_ms", 0);
+    json_object_object_add(o, "clock_skew_ms", json_object_new_int64(skew));
+    if (llabs(skew) < CLOCK_SKEW_WARN_MS)
+        return;
+    char minutes[24];
+    snprintf(minutes, sizeof minutes, "%lld", (llabs(skew) + 30000) / 60000); /* nearest */
+    const char *params[] = {"minutes", minutes, NULL};
+    char *w =
+        mdr_trf(lang, skew > 0 ? "activation.clock_ahead" : "activation.clock_behind", params);
+    json_object_object_add(o, "clock_warning", json_object_new_string(w ? w : ""));
+    free(w);
+}
+
 static ksc_status build_status(ksc_module *m, const ksc_call *call, json_object *cloud_status,
                                json_object **out, char **response)
 {
@@ -158,6 +182,7 @@ static ksc_status build_status(ksc_module *m, const ksc_call *call, json_object 
         add_next_step(o, call->lang, !bg ? "enable_background_connection" : step ? step : "none");
         json_object_put(cs);
     }
+    add_clock(o, session, call->lang);
     json_object_object_add(o, "notice", json_object_new_string(mdr_us_notice(call->lang)));
     json_object_put(session);
     *out = o;
@@ -360,6 +385,8 @@ ksc_status mdr_activation_accept_ksn_statement(ksc_module *m, const ksc_call *ca
     if (cs != MDR_CLOUD_OK)
         return mdr_activation_reply_cloud(m, call, &err, response);
     mdr_activation_log(m, call->user, call->server, "accept_ksn_statement", "");
+    /* activated in the cloud; the KSN file not yet installed (next_step says install_ksn_file) */
+    mdr_test_point("activation.after_accept_ksn");
 
     /* Activated: now the KSN file for this server. */
     mdr_ksn_update_result r;

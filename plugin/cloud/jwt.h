@@ -9,4 +9,8 @@
  * decode, the payload is not a JSON object, or exp is not a positive number. */
 int mdr_jwt_expiry_ms(const char *jwt, int64_t *exp_ms);
 
+/* The `iat` claim (when the service issued the token, by the service's clock) in ms; the same
+ * refusals as mdr_jwt_expiry_ms. */
+int mdr_jwt_issued_ms(const char *jwt, int64_t *iat_ms);
+
 #endif

@@ -124,6 +124,7 @@ static mdr_cloud_status exchange_and_commit(mdr_session *s, const char *refresh,
         return st;
     }
     mdr_cloud_status token_st = MDR_CLOUD_OK;
+    int64_t iat_ms = 0;
     if (mdr_jwt_expiry_ms(next.access_token, &next.access_expires_ms) != 0) {
         /* Keep the new refresh token (the old one is spent) but not this access token. */
         wipe_free(next.access_token);
@@ -131,6 +132,14 @@ static mdr_cloud_status exchange_and_commit(mdr_session *s, const char *refresh,
         next.access_expires_ms = 0;
         token_st = mdr_cloud_fail(err, MDR_CLOUD_ERR_BAD_RESPONSE,
                                   "the access token has no readable expiry (exp)");
+    } else if (mdr_jwt_issued_ms(next.access_token, &iat_ms) == 0) {
+        /* The token's life by the service's own clock (exp - iat), counted by the local
+         * clock: a local clock an hour ahead of the service's would otherwise find every new
+         * token already expired and refresh on every call. now - iat is the skew plus the
+         * exchange's time (and iat's rounding down to the second), so the expiry is late by
+         * at most that, well inside the refresh margin; a 401 refreshes anyway. */
+        next.clock_skew_ms = now_ms(s) - iat_ms;
+        next.access_expires_ms += next.clock_skew_ms;
     }
     if (store->save_and_commit(store->ctx, &next) != 0) {
         store->rollback(store->ctx);

@@ -13,9 +13,12 @@
 
 typedef struct mdr_session_state {
     char *access_token;        /* NULL = none */
-    int64_t access_expires_ms; /* the access token's JWT exp, ms */
+    int64_t access_expires_ms; /* when the access token expires, by the local (host) clock */
     char *refresh_token;       /* plaintext here; the store encrypts it at rest */
     int sign_in_required;      /* 1: the refresh token was refused; the user must sign in */
+    /* The local clock minus the service's, measured when the access token arrived (its iat
+     * against the local clock; 0 when the token has no iat). Set by an exchange only. */
+    int64_t clock_skew_ms;
 } mdr_session_state;
 
 /* Wipes the tokens and frees them (malloc'd strings); zeroes the state. */

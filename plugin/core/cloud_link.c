@@ -14,6 +14,7 @@
 #include "reply.h"
 #include "core/secret.h"
 #include "core/store.h"
+#include "core/test_point.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -207,10 +208,12 @@ static int store_save_and_commit(void *ctx, const mdr_session_state *state)
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO cloud_session (id, client_id, access_sealed, "
-                           "access_expires_ms, refresh_sealed, sign_in_required, updated_ms) "
-                           "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET "
-                           "client_id = ?1, access_sealed = ?2, access_expires_ms = ?3, "
-                           "refresh_sealed = ?4, sign_in_required = ?5, updated_ms = ?6",
+                           "access_expires_ms, refresh_sealed, sign_in_required, updated_ms, "
+                           "clock_skew_ms) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT "
+                           "(id) DO UPDATE SET client_id = ?1, access_sealed = ?2, "
+                           "access_expires_ms = ?3, refresh_sealed = ?4, sign_in_required = ?5, "
+                           "updated_ms = ?6, clock_skew_ms = CASE WHEN ?2 IS NULL THEN "
+                           "clock_skew_ms ELSE ?7 END",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     int ok = sqlite3_bind_text(st, 1, client_id, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
@@ -220,11 +223,17 @@ static int store_save_and_commit(void *ctx, const mdr_session_state *state)
              bind_sealed(st, 4, &m->secret_key, SEAL_REFRESH, state->refresh_token) == 0 &&
              sqlite3_bind_int(st, 5, state->sign_in_required ? 1 : 0) == SQLITE_OK &&
              sqlite3_bind_int64(st, 6, m->services->now_ms(m->services->host)) == SQLITE_OK &&
+             sqlite3_bind_int64(st, 7, state->clock_skew_ms) == SQLITE_OK &&
              sqlite3_step(st) == SQLITE_DONE;
     sqlite3_finalize(st);
     if (!ok)
         return -1;
-    return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    /* The service has spent the old refresh token; the new one is not committed yet. */
+    mdr_test_point("session.before_commit");
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    mdr_test_point("session.after_commit"); /* committed, not yet used */
+    return 0;
 }
 
 /* session/confirm for the connection the slot holds now. */
@@ -558,7 +567,8 @@ int mdr_cloud_session_describe(ksc_module *m, json_object **out)
         sqlite3_prepare_v2(db,
                            "SELECT client_id, account_login, organization_id, "
                            "organization_name, sign_in_required, refresh_sealed IS NOT "
-                           "NULL, signed_in_by, signed_in_ms FROM cloud_session WHERE id = 1",
+                           "NULL, signed_in_by, signed_in_ms, clock_skew_ms FROM cloud_session "
+                           "WHERE id = 1",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     json_object *o = json_object_new_object();
@@ -581,6 +591,8 @@ int mdr_cloud_session_describe(ksc_module *m, json_object **out)
                                json_object_new_string((const char *)sqlite3_column_text(st, 6)));
         json_object_object_add(o, "signed_in_time",
                                json_object_new_int64(sqlite3_column_int64(st, 7)));
+        json_object_object_add(o, "clock_skew_ms",
+                               json_object_new_int64(sqlite3_column_int64(st, 8)));
     } else if (rc == SQLITE_DONE) {
         json_object_object_add(o, "signed_in", json_object_new_boolean(0));
         json_object_object_add(o, "sign_in_required", json_object_new_boolean(1));

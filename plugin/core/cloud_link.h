@@ -65,7 +65,8 @@ ksc_status mdr_cloud_reply_error(ksc_module *m, const char *lang, const mdr_clou
 /* ---- appended by the activation area ------------------------------------------------- */
 
 /* The stored session for display: {signed_in, sign_in_required, client_id, account,
- * organization: {id, name}, signed_in_by, signed_in_time} (new reference). 0 or -1. */
+ * organization: {id, name}, signed_in_by, signed_in_time, clock_skew_ms (the console clock
+ * minus the service's at the last token exchange)} (new reference). 0 or -1. */
 int mdr_cloud_session_describe(ksc_module *m, json_object **out);
 
 /* Records who signed in and to which account (after mdr_cloud_session_start). 0 or -1. */

@@ -13,18 +13,25 @@
  * disagreement (an asset vanished, a tenant renamed, isolation changed without telemetry)
  * turns it into a full sync. A full reconcile also runs at least every HEALTH_FULL_EVERY_MS.
  *
- * One sync at a time across processes: a lease row in settings, taken in BEGIN IMMEDIATE. */
+ * One sync at a time across processes: a lease row in settings, taken in BEGIN IMMEDIATE. The
+ * row names its holder (pid and the process's start time): a lease whose holder is dead (a
+ * killed host) is taken over at once instead of blocking every sync until it expires. */
 #include "health.h"
 #include "core/json_get.h"
 #include "core/log.h"
+#include "core/test_point.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <openssl/rand.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #define K_LEASE "health.lease"
 #define K_LAST_GOOD "health.last_good_ms"
@@ -81,12 +88,61 @@ static int64_t scalar(sqlite3 *db, const char *sql)
     return r;
 }
 
-/* ---- the lease */
+/* ---- the lease
+ *
+ * settings[health.lease] = "TOKEN EXPIRES_MS PID START": START is the holder's start time
+ * (field 22 of /proc/PID/stat, clock ticks since boot), so a pid the system gave to another
+ * process since is not taken for the holder. A row without PID (older module) is held until
+ * it expires. */
+
+/* The start time of process `pid`, or -1 when unknown (gone, no /proc). */
+static long long proc_start_time(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+    if (!p)
+        return -1;
+    p++;
+    for (int field = 2; field < 21 && p; field++) /* after ")": field 3 … field 22 */
+        p = strchr(p + 1, ' ');
+    if (!p)
+        return -1;
+    char *end = NULL;
+    long long v = strtoll(p + 1, &end, 10);
+    return end != p + 1 ? v : -1;
+}
+
+/* 0 when the lease's holder is certainly dead, 1 otherwise (alive, or nothing to judge by). */
+static int holder_alive(const char *lease)
+{
+    long long exp, pid = 0, start = -1;
+    if (sscanf(lease, "%*s %lld %lld %lld", &exp, &pid, &start) < 2 || pid <= 0)
+        return 1;
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        return 0;
+    long long now_start = proc_start_time((pid_t)pid);
+    return !(start >= 0 && now_start >= 0 && now_start != start); /* reused pid: dead */
+}
+
+/* 1 when `lease` (the setting's value) is held at `now` by a live holder. */
+static int lease_held(const char *lease, int64_t now)
+{
+    const char *sp = strchr(lease, ' ');
+    return sp && strtoll(sp + 1, NULL, 10) > now && holder_alive(lease);
+}
 
 typedef struct lease_ctx {
     const char *token;
     int64_t now, expires;
     int taken;
+    int took_over; /* the previous holder had died */
 } lease_ctx;
 
 static int lease_take(sqlite3 *db, void *p)
@@ -98,14 +154,17 @@ static int lease_take(sqlite3 *db, void *p)
         return -1;
     if (got == 0) {
         char *sp = strchr(cur, ' ');
-        int64_t exp = sp ? strtoll(sp + 1, NULL, 10) : 0;
-        int held = exp > l->now;
+        int unexpired = sp && strtoll(sp + 1, NULL, 10) > l->now;
+        int held = lease_held(cur, l->now);
         free(cur);
         if (held)
             return 0; /* another sync runs; taken stays 0 */
+        l->took_over = unexpired;
     }
-    char v[128];
-    snprintf(v, sizeof v, "%s %" PRId64, l->token, l->expires);
+    char v[160];
+    pid_t self = getpid();
+    snprintf(v, sizeof v, "%s %" PRId64 " %ld %lld", l->token, l->expires, (long)self,
+             proc_start_time(self));
     if (mdr_setting_set(db, K_LEASE, v) != 0)
         return -1;
     l->taken = 1;
@@ -878,6 +937,7 @@ static int apply_stage(sqlite3 *db, void *p)
         (a->full && setting_int_set(db, K_LAST_FULL, a->now) != 0) ||
         mdr_setting_delete(db, K_LAST_ERROR) != 0)
         goto out;
+    mdr_test_point("health.before_apply_commit"); /* all written, nothing committed */
     rc = 0;
 out:
     indexes_forget(&asset_ix);
@@ -1053,11 +1113,15 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
     RAND_bytes(rnd, sizeof rnd);
     snprintf(token, sizeof token, "%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
              rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-    lease_ctx lease = {token, now, now + HEALTH_LEASE_MS, 0};
+    lease_ctx lease = {token, now, now + HEALTH_LEASE_MS, 0, 0};
     if (mdr_store_tx(m->store, lease_take, &lease) != 0)
         return HEALTH_SYNC_STORE_ERROR;
     if (!lease.taken)
         return HEALTH_SYNC_RUNNING;
+    if (lease.took_over)
+        mdr_log(m->services, KSC_LOG_WARNING,
+                "health sync: the previous sync's process died; its lease is taken over");
+    mdr_test_point("health.after_lease");
     setting_int_set(db, K_LAST_ATTEMPT, now);
 
     sync_run run = {.m = m, .src = src};
@@ -1127,6 +1191,8 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
         apply_ctx a = {.m = m, .full = full, .now = now, .res = res};
         int64_t ta = mono_ms();
         int rc = mdr_store_tx(m->store, apply_stage, &a);
+        if (rc == 0)
+            mdr_test_point("health.after_apply"); /* applied, the lease not yet dropped */
         res->apply_ms = mono_ms() - ta;
         if (rc != 0) {
             status = a.host_failed ? HEALTH_SYNC_HOST_ERROR : HEALTH_SYNC_STORE_ERROR;
@@ -1179,10 +1245,8 @@ json_object *health_status_json(ksc_module *m, sqlite3 *db, const char *lang)
     json_object_object_add(o, "last_error", err);
     json_object_object_add(o, "last_result", last);
     int running = 0;
-    if (mdr_setting_get(db, K_LEASE, &v) == 0) {
-        char *sp = strchr(v, ' ');
-        running = sp && strtoll(sp + 1, NULL, 10) > now;
-    }
+    if (mdr_setting_get(db, K_LEASE, &v) == 0)
+        running = lease_held(v, now);
     free(v);
     json_object_object_add(o, "running", json_object_new_boolean(running));
     json_object_object_add(o, "assets",

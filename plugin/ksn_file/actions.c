@@ -65,6 +65,7 @@ json_object *mdr_ksn_status_json(ksc_module *m, const char *server, const char *
     const ksc_host_services *s = m->services;
     json_object *o = json_object_new_object();
     json_object *settings = mdr_host_ksn_settings(m, server), *config = NULL, *v;
+    mdr_ksn_reconcile(m, server, settings);
     json_object_object_add(o, "server", json_object_new_string(server));
     json_object_object_add(o, "ksn_enabled",
                            json_object_new_boolean(

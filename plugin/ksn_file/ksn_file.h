@@ -42,6 +42,13 @@ typedef struct mdr_ksn_update_result {
 void mdr_ksn_update(ksc_module *m, const char *server, const char *user, const char *trigger,
                     mdr_ksn_update_result *out);
 
+/* The host's installed version is the truth: when `settings` (mdr_host_ksn_settings of
+ * `server`) name a version ksn_history lacks — the process died between the host's install
+ * commit and the module's history commit — it is recorded with trigger "reconciled" (no
+ * issue time: the host does not keep it). A no-op otherwise; run before every update and
+ * every status. */
+void mdr_ksn_reconcile(ksc_module *m, const char *server, json_object *settings);
+
 /* The reply of a failed mdr_ksn_update in an action (localized). */
 ksc_status mdr_ksn_reply_failure(ksc_module *m, const ksc_call *call,
                                  const mdr_ksn_update_result *r, char **response);

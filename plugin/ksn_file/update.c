@@ -6,7 +6,9 @@
 
 #include "core/i18n.h"
 #include "core/log.h"
+#include "core/proc_lock.h"
 #include "core/reply.h"
+#include "core/test_point.h"
 #include "cloud/encoding.h"
 
 #include <stdio.h>
@@ -57,6 +59,9 @@ static int install_tx(sqlite3 *db, void *arg)
     }
     if (c->host_status != KSC_OK)
         return 1;
+    /* The host's store has committed; the module's history has not. A death here is
+     * repaired by mdr_ksn_reconcile on the next call. */
+    mdr_test_point("ksn.after_host_install");
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,
                            "INSERT OR IGNORE INTO ksn_history (server, version, sha256, issued_ms, "
@@ -76,6 +81,46 @@ static int install_tx(sqlite3 *db, void *arg)
         mdr_log(s, KSC_LOG_WARNING, "ksn history: %s", sqlite3_errmsg(db));
     sqlite3_finalize(st);
     return 0;
+}
+
+void mdr_ksn_reconcile(ksc_module *m, const char *server, json_object *settings)
+{
+    json_object *config = NULL, *v = NULL;
+    if (!settings || !json_object_object_get_ex(settings, "config", &config) ||
+        !json_object_is_type(config, json_type_object) ||
+        (json_object_object_get_ex(settings, "inherited_from", &v) && v))
+        return; /* nothing installed, or a virtual server's (its main server's) file */
+    char text[24];
+    mdr_host_ksn_version(settings, text, sizeof text);
+    char *end = NULL;
+    long long version = strtoll(text, &end, 10);
+    if (!text[0] || *end || version <= 0)
+        return;
+    sqlite3 *db = mdr_store_conn(m->store);
+    sqlite3_stmt *st = NULL;
+    /* OR IGNORE: the row is there when the module's own commit made it (UNIQUE server,
+     * version), so this is a no-op on every call but the first after such a death. */
+    if (!db || sqlite3_prepare_v2(db,
+                                  "INSERT OR IGNORE INTO ksn_history (server, version, sha256, "
+                                  "issued_ms, expires_ms, installed_ms, installed_by, trigger) "
+                                  "VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, 'reconciled')",
+                                  -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_bind_text(st, 1, server ? server : "main", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, version);
+    sqlite3_bind_text(st, 3, mdr_json_str(config, "sha256", ""), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, mdr_json_int(config, "expires", 0));
+    sqlite3_bind_int64(st, 5, mdr_json_int(config, "installed_at", 0));
+    sqlite3_bind_text(st, 6, mdr_json_str(config, "installed_by", ""), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        mdr_log(m->services, KSC_LOG_WARNING, "ksn history reconcile: %s", sqlite3_errmsg(db));
+    else if (sqlite3_changes(db) > 0)
+        mdr_log(m->services, KSC_LOG_WARNING,
+                "KSN file version %s was installed on %s but not recorded; recorded now", text,
+                server ? server : "main");
+    sqlite3_finalize(st);
 }
 
 static void cloud_failed(mdr_ksn_update_result *out, const mdr_cloud_error *err)
@@ -107,6 +152,7 @@ void mdr_ksn_update(ksc_module *m, const char *server, const char *user, const c
     }
     json_object *settings = mdr_host_ksn_settings(m, server);
     mdr_host_ksn_version(settings, out->installed_before, sizeof out->installed_before);
+    mdr_ksn_reconcile(m, server, settings);
     json_object_put(settings);
 
     json_object *current = NULL;
@@ -141,8 +187,24 @@ void mdr_ksn_update(ksc_module *m, const char *server, const char *user, const c
         return;
     }
 
+    /* One download across threads and processes: ten logins at once fetch the file once.
+     * Whoever waited finds the version installed when it gets the lock. */
+    const mdr_config *cf = m->config;
+    long wait = 2 * (long)cf->cloud_timeout_ms * ((long)cf->cloud_max_retries + 1) + 15000;
+    int lock = mdr_proc_lock(mdr_store_path(m->store), "ksn-fetch", wait);
+    settings = mdr_host_ksn_settings(m, server);
+    char installed_now[24];
+    mdr_host_ksn_version(settings, installed_now, sizeof installed_now);
+    json_object_put(settings);
+    if (installed_now[0] && mdr_ksn_version_compare(out->version, installed_now, &cmp) == 0 &&
+        cmp <= 0) {
+        mdr_proc_unlock(lock);
+        out->outcome = MDR_KSN_UP_TO_DATE;
+        return;
+    }
     json_object *answer = NULL;
     if (mdr_cloud_console(m, "ksn/file", NULL, 1, &answer, &err) != MDR_CLOUD_OK) {
+        mdr_proc_unlock(lock);
         cloud_failed(out, &err);
         return;
     }
@@ -152,6 +214,7 @@ void mdr_ksn_update(ksc_module *m, const char *server, const char *user, const c
                                     &file, &len) == 0;
     json_object_put(answer);
     if (!decoded) {
+        mdr_proc_unlock(lock);
         mdr_cloud_fail(&out->cloud_err, MDR_CLOUD_ERR_BAD_RESPONSE,
                        "ksn/file did not carry a base64 file");
         out->outcome = MDR_KSN_CLOUD_FAILED;
@@ -164,6 +227,7 @@ void mdr_ksn_update(ksc_module *m, const char *server, const char *user, const c
         mdr_log(s, KSC_LOG_WARNING, "KSN file version %s refused: %s", out->version,
                 out->ksn_err.detail);
         out->outcome = MDR_KSN_REFUSED;
+        mdr_proc_unlock(lock);
         free(file);
         return;
     }
@@ -175,12 +239,14 @@ void mdr_ksn_update(ksc_module *m, const char *server, const char *user, const c
         /* The service offers a file older than the installed one: never downgrade. */
         out->outcome = MDR_KSN_REFUSED;
         out->older = 1;
+        mdr_proc_unlock(lock);
         mdr_ksn_info_clear(&info);
         free(file);
         return;
     }
     install_ctx c = {m, server, user, trigger, file, len, &info, KSC_OK, 0};
     int rc = mdr_store_tx(m->store, install_tx, &c);
+    mdr_proc_unlock(lock);
     out->host_status = c.host_status;
     if (rc == 0 && c.up_to_date)
         out->outcome = MDR_KSN_UP_TO_DATE;

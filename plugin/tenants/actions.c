@@ -10,8 +10,10 @@
 #include "licenses/view.h"
 #include "licenses/sync.h"
 #include "core/reply.h"
+#include "core/log.h"
 #include "core/request.h"
 #include "core/tenant_access.h"
+#include "core/test_point.h"
 #include "rules.h"
 
 #include <stdio.h>
@@ -50,8 +52,99 @@ static ksc_status tenant_unknown(ksc_module *m, const ksc_call *call, const char
                            response);
 }
 
-/* Every tenant of the organization (cloud objects, not deleted) and the name grants brought
- * up to date. */
+/* ---------------------------------------------------------------- crash safety
+ *
+ * Two stores, two commits: the cloud creates or deletes a tenant, then the module's store
+ * records who sees it. A process that dies between the two (docs/module.md "Kill points")
+ * leaves the cloud right and the grants behind; every tenant list settles them, the cloud's
+ * list being the truth:
+ * - a restricted user's create writes a tenant_intents row before tenants/create and turns
+ *   it into the grant in one transaction after; a row whose tenant is in the list becomes
+ *   that grant; a row whose tenant is not, once older than a create can take, is dropped;
+ * - a grant of a tenant the list no longer holds (deleted) is dropped. */
+
+static int tenant_in_list(json_object *tenants, const char *id, const char *name,
+                          const char **id_out)
+{
+    for (size_t i = 0; i < json_object_array_length(tenants); i++) {
+        json_object *t = json_object_array_get_idx(tenants, i);
+        if (strcmp(mdr_json_str(t, "status", ""), "Deleted") == 0)
+            continue;
+        if ((id && strcmp(mdr_json_str(t, "tenant_id", ""), id) == 0) ||
+            (name && strcasecmp(mdr_json_str(t, "name", ""), name) == 0)) {
+            if (id_out)
+                *id_out = mdr_json_str(t, "tenant_id", "");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+typedef struct settle_ctx {
+    ksc_module *m;
+    json_object *tenants;
+    int64_t now, stale_ms;
+    int granted, dropped, forgotten;
+} settle_ctx;
+
+static int settle_tx(sqlite3 *db, void *p)
+{
+    settle_ctx *c = p;
+    size_t n = json_object_array_length(c->tenants);
+    for (size_t i = 0; i < n; i++) {
+        json_object *t = json_object_array_get_idx(c->tenants, i);
+        if (mdr_tenant_access_rename(db, mdr_json_str(t, "tenant_id", ""),
+                                     mdr_json_str(t, "name", "")) != 0)
+            return -1;
+    }
+    sqlite3_stmt *st = NULL, *del = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT id, user_name, tenant_name, created_ms FROM tenant_intents",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "DELETE FROM tenant_intents WHERE id = ?1", -1, &del, NULL) !=
+            SQLITE_OK) {
+        sqlite3_finalize(st);
+        sqlite3_finalize(del);
+        return -1;
+    }
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        const char *user = (const char *)sqlite3_column_text(st, 1);
+        const char *name = (const char *)sqlite3_column_text(st, 2), *id = NULL;
+        int found = tenant_in_list(c->tenants, NULL, name, &id);
+        if (!found && c->now - sqlite3_column_int64(st, 3) < c->stale_ms)
+            continue; /* perhaps still in flight in another process */
+        if (found && mdr_tenant_access_add(db, user, id, name) != 0)
+            rc = -1;
+        sqlite3_reset(del);
+        sqlite3_bind_int64(del, 1, sqlite3_column_int64(st, 0));
+        if (rc == 0 && sqlite3_step(del) != SQLITE_DONE)
+            rc = -1;
+        found ? c->granted++ : c->dropped++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(del);
+    if (rc != 0)
+        return rc;
+    json_object *grants = mdr_tenant_access_list(db);
+    if (!grants)
+        return -1;
+    for (size_t u = 0; rc == 0 && u < json_object_array_length(grants); u++) {
+        json_object *list = NULL;
+        json_object_object_get_ex(json_object_array_get_idx(grants, u), "tenants", &list);
+        for (size_t k = 0; rc == 0 && k < json_object_array_length(list); k++) {
+            const char *id = mdr_json_str(json_object_array_get_idx(list, k), "id", "");
+            if (tenant_in_list(c->tenants, id, NULL, NULL))
+                continue;
+            rc = mdr_tenant_access_forget(db, id);
+            c->forgotten++;
+        }
+    }
+    json_object_put(grants);
+    return rc;
+}
+
+/* Every tenant of the organization (cloud objects, not deleted) and the grants brought up to
+ * date: names, a create or delete a dead process left unrecorded. */
 static mdr_cloud_status fetch_tenants(ksc_module *m, json_object **tenants, mdr_cloud_error *err)
 {
     json_object *body = json_object_new_object();
@@ -64,13 +157,76 @@ static mdr_cloud_status fetch_tenants(ksc_module *m, json_object **tenants, mdr_
         *tenants = NULL;
         return mdr_cloud_fail(err, MDR_CLOUD_ERR_BAD_RESPONSE, "tenants/list: not an array");
     }
-    sqlite3 *db = mdr_store_conn(m->store);
-    size_t n = json_object_array_length(*tenants);
-    for (size_t i = 0; db && i < n; i++) {
-        json_object *t = json_object_array_get_idx(*tenants, i);
-        mdr_tenant_access_rename(db, mdr_json_str(t, "tenant_id", ""), mdr_json_str(t, "name", ""));
-    }
+    /* a create takes at most one call (never retried) */
+    settle_ctx c = {m, *tenants, mdr_now(m), 2 * (int64_t)m->config->cloud_timeout_ms + 60000,
+                    0, 0,        0};
+    if (mdr_store_tx(m->store, settle_tx, &c) != 0)
+        mdr_log(m->services, KSC_LOG_WARNING, "tenant grants could not be brought up to date");
+    else if (c.granted || c.dropped || c.forgotten)
+        mdr_log(m->services, KSC_LOG_WARNING,
+                "tenant grants settled after an interrupted change: %d granted, %d dropped "
+                "intents, %d grants of deleted tenants removed",
+                c.granted, c.dropped, c.forgotten);
     return MDR_CLOUD_OK;
+}
+
+static int user_has_intents(sqlite3 *db, const char *user)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM tenant_intents WHERE user_name = ?1", -1, &st,
+                           NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return 0;
+    }
+    sqlite3_bind_text(st, 1, user ? user : "", -1, SQLITE_TRANSIENT);
+    int has = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return has;
+}
+
+typedef struct intent_ctx {
+    const char *user, *name, *id;
+    int64_t now, row;
+} intent_ctx;
+
+static int intent_add_tx(sqlite3 *db, void *p)
+{
+    intent_ctx *c = p;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO tenant_intents (user_name, tenant_name, created_ms) "
+                           "VALUES (?1, ?2, ?3)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, c->user, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, c->name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, c->now);
+    int ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    c->row = ok ? sqlite3_last_insert_rowid(db) : 0;
+    return ok ? 0 : -1;
+}
+
+/* The grant (when c->id) and the end of the intent, in one transaction. */
+static int intent_done_tx(sqlite3 *db, void *p)
+{
+    intent_ctx *c = p;
+    if (c->id && mdr_tenant_access_add(db, c->user, c->id, c->name) != 0)
+        return -1;
+    if (!c->row)
+        return 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "DELETE FROM tenant_intents WHERE id = ?1", -1, &st, NULL) !=
+        SQLITE_OK) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, c->row);
+    int ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    return ok ? 0 : -1;
 }
 
 /* tenants/get for a tenant the caller may see; otherwise tenant_not_found (the same answer
@@ -81,6 +237,14 @@ static ksc_status get_visible(ksc_module *m, const ksc_call *call, const char *i
     *tenant = NULL;
     sqlite3 *db = mdr_store_conn(m->store);
     int visible = db ? mdr_tenant_access_visible_id(db, call->user, id) : -1;
+    if (visible == 0 && user_has_intents(db, call->user)) {
+        /* perhaps a create of theirs whose grant a dead process never wrote */
+        json_object *tenants = NULL;
+        mdr_cloud_error err;
+        if (fetch_tenants(m, &tenants, &err) == MDR_CLOUD_OK)
+            visible = mdr_tenant_access_visible_id(db, call->user, id);
+        json_object_put(tenants);
+    }
     if (visible < 0)
         return mdr_reply_store_error(m->services, call->lang, response);
     if (!visible)
@@ -287,15 +451,31 @@ ksc_status mdr_tenants_create(ksc_module *m, const ksc_call *call, char **respon
         json_object_put(body);
         return mdr_rule_reply(m->services, call->lang, &e, response);
     }
+    /* a restricted user keeps seeing what they made: the intent is committed first, so a
+     * death after the cloud's create still ends in the grant (fetch_tenants settles it) */
+    sqlite3 *db = mdr_store_conn(m->store);
+    int restricted = db ? mdr_tenant_access_restricted(db, call->user) : -1;
+    intent_ctx intent = {call->user, mdr_json_str(body, "name", ""), NULL, now, 0};
+    if (restricted < 0 ||
+        (restricted == 1 && mdr_store_tx(m->store, intent_add_tx, &intent) != 0)) {
+        json_object_put(body);
+        return mdr_reply_store_error(m->services, call->lang, response);
+    }
     json_object *tenant = NULL;
     mdr_cloud_status cs = mdr_cloud_console(m, "tenants/create", body, 0, &tenant, &err);
-    json_object_put(body);
-    if (cs != MDR_CLOUD_OK)
+    if (cs != MDR_CLOUD_OK) {
+        /* the service answered no: nothing was made; no answer: the next list settles it */
+        if (cs == MDR_CLOUD_ERR_HTTP && intent.row)
+            mdr_store_tx(m->store, intent_done_tx, &intent);
+        json_object_put(body);
         return cloud_fail(m, call, &err, response);
-    /* a restricted user keeps seeing what they made */
-    sqlite3 *db = mdr_store_conn(m->store);
-    if (!db || mdr_tenant_access_add(db, call->user, mdr_json_str(tenant, "tenant_id", ""),
-                                     mdr_json_str(tenant, "name", "")) != 0) {
+    }
+    mdr_test_point("tenants.after_cloud_create");
+    intent.name = mdr_json_str(tenant, "name", "");
+    intent.id = mdr_json_str(tenant, "tenant_id", "");
+    int rc = restricted == 1 ? mdr_store_tx(m->store, intent_done_tx, &intent) : 0;
+    json_object_put(body);
+    if (rc != 0) {
         json_object_put(tenant);
         return mdr_reply_store_error(m->services, call->lang, response);
     }
@@ -486,6 +666,8 @@ ksc_status mdr_tenants_delete(ksc_module *m, const ksc_call *call, char **respon
     json_object_put(body);
     if (cs != MDR_CLOUD_OK)
         return cloud_fail(m, call, &err, response);
+    /* deleted in the cloud, the grants not yet dropped: fetch_tenants settles a death here */
+    mdr_test_point("tenants.after_cloud_delete");
     sqlite3 *db = mdr_store_conn(m->store);
     if (db)
         mdr_tenant_access_forget(db, id);

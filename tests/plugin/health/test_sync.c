@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int64_t stored_query(const char *sql)
 {
@@ -191,6 +193,53 @@ static void sync__one_at_a_time(void)
     fx_stop();
 }
 
+static int hold_lease_as(sqlite3 *db, void *ctx)
+{
+    char v[128];
+    snprintf(v, sizeof v, "other %lld %s", (long long)(FX_NOW + 60000), (const char *)ctx);
+    return mdr_setting_set(db, "health.lease", v);
+}
+
+static int running(void)
+{
+    json_object *o;
+    fx_call(mdr_health_status, NULL, "{}", &o);
+    int r = json_object_get_boolean(json_object_object_get(o, "running"));
+    json_object_put(o);
+    return r;
+}
+
+/* Issue 12, item 5: a killed sync's lease is taken over at once, not after 30 minutes. */
+static void sync__dead_holder_taken_over_at_once(void)
+{
+    fx_start();
+    fx_seed(10, 0);
+    health_sync_result r;
+    char holder[64];
+    /* a live holder (the parent process; start time unknown) keeps its lease */
+    snprintf(holder, sizeof holder, "%ld -1", (long)getppid());
+    CU_ASSERT_EQUAL_FATAL(mdr_store_tx(FX.m->store, hold_lease_as, holder), 0);
+    CU_ASSERT_TRUE(running());
+    CU_ASSERT_EQUAL(fx_sync(0, &r), HEALTH_SYNC_RUNNING);
+    /* a holder that has exited */
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    CU_ASSERT_FATAL(child > 0);
+    waitpid(child, NULL, 0);
+    snprintf(holder, sizeof holder, "%ld 12345", (long)child);
+    CU_ASSERT_EQUAL_FATAL(mdr_store_tx(FX.m->store, hold_lease_as, holder), 0);
+    CU_ASSERT_FALSE(running());
+    CU_ASSERT_EQUAL(fx_sync(0, &r), HEALTH_SYNC_OK);
+    /* a pid the system gave to another process since (this one, started at another time) */
+    snprintf(holder, sizeof holder, "%ld 1", (long)getpid());
+    CU_ASSERT_EQUAL_FATAL(mdr_store_tx(FX.m->store, hold_lease_as, holder), 0);
+    CU_ASSERT_FALSE(running());
+    CU_ASSERT_EQUAL(fx_sync(0, &r), HEALTH_SYNC_OK);
+    CU_ASSERT_FALSE(running()); /* dropped after the sync */
+    fx_stop();
+}
+
 static void sync__inventory_changes_follow(void)
 {
     fx_start();
@@ -328,6 +377,7 @@ int main(void)
          sync__vanished_renamed_and_isolated_assets_follow},
         {"sync__failed_pages_keep_the_old_data", sync__failed_pages_keep_the_old_data},
         {"sync__one_at_a_time", sync__one_at_a_time},
+        {"sync__dead_holder_taken_over_at_once", sync__dead_holder_taken_over_at_once},
         {"sync__inventory_changes_follow", sync__inventory_changes_follow},
         {"sync__incremental_counts_match_a_rebuild", sync__incremental_counts_match_a_rebuild},
         {"sync__inventory_revision_spares_reading_it", sync__inventory_revision_spares_reading_it},
