@@ -149,6 +149,13 @@ static void config__password_masking(void)
     m = mdr_url_mask_password("not a url but:secret@x");
     CU_ASSERT_PTR_NULL(strstr(m, "secret"));
     free(m);
+    /* the proxy parser's grammar: no scheme, raw ; , & ' } @ in the password */
+    m = mdr_url_mask_password("bob:s3cret@proxy:3128");
+    CU_ASSERT_STRING_EQUAL(m, "bob:***@proxy:3128");
+    free(m);
+    m = mdr_url_mask_password("http://u:p;,&'}@w@h:1");
+    CU_ASSERT_STRING_EQUAL(m, "http://u:***@h:1");
+    free(m);
 }
 
 int main(void)
