@@ -332,6 +332,14 @@ static int apply_all(ctx *x, mdr_config *c, config_t *cfg, const char *dir)
     return 0;
 }
 
+/* A value only the console's account may read: a proxy URL with a password. */
+static int holds_secret(const mdr_config *c)
+{
+    mdr_proxy_spans sp;
+    return c->cloud_proxy && mdr_proxy_split(c->cloud_proxy, strlen(c->cloud_proxy), &sp) == 0 &&
+           sp.has_password && sp.password_len > 0;
+}
+
 int mdr_config_load(const char *path, mdr_config **out, char *err, size_t err_size)
 {
     *out = NULL;
@@ -358,12 +366,27 @@ int mdr_config_load(const char *path, mdr_config **out, char *err, size_t err_si
     config_init(&cfg);
     config_set_include_dir(&cfg, dir);
     int rc = -1;
-    if (config_read_file(&cfg, abs) != CONFIG_TRUE)
+    /* One open file for the mode and the text: no swap between the check and the read. */
+    FILE *f = fopen(abs, "r");
+    struct stat st;
+    memset(&st, 0, sizeof st);
+    if (!f || fstat(fileno(f), &st) != 0)
+        failf(&x, 0, "cannot open the configuration file");
+    else if (config_read(&cfg, f) != CONFIG_TRUE)
         failf(&x, config_error_line(&cfg), "%s", config_error_text(&cfg));
     else
         rc = apply_all(&x, c, &cfg, dir);
+    if (f)
+        fclose(f);
     config_destroy(&cfg);
     free(dir);
+    if (rc == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) && holds_secret(c)) {
+        snprintf(err, err_size,
+                 "%s holds the proxy password (cloud.proxy) but other users can read it "
+                 "(mode %03o): chmod 600 %s",
+                 abs, (unsigned)(st.st_mode & 0777), abs);
+        rc = MDR_CONFIG_INSECURE;
+    }
     if (rc == 0) {
         free(c->file);
         c->file = strdup(abs);
@@ -374,7 +397,7 @@ int mdr_config_load(const char *path, mdr_config **out, char *err, size_t err_si
     }
     if (rc != 0) {
         mdr_config_free(c);
-        return -1;
+        return rc;
     }
     *out = c;
     return 0;
