@@ -193,6 +193,11 @@ env_reload)
   grep -q '^# comment$' "$HOSTDIR/.env" || fail "comment lost"
   [ "$(grep -c ECHO_X "$HOSTDIR/.env")" = "1" ] || fail "key duplicated"
   run config set-env 'BAD KEY' v; expect_rc 4 "bad key"
+  # a line with a NUL byte (found by tests/fuzz env): kept whole, never merged with the next
+  printf 'JUNK=a\000b\n' >>"$HOSTDIR/.env"
+  run config set-env ECHO_Y after; expect_rc 0
+  run call echo.env '{"key":"ECHO_Y"}'; [ "$(jqo '.value')" = "after" ] || fail "value after a NUL line lost"
+  [ "$(tr -d '\000' <"$HOSTDIR/.env" | grep -c '^JUNK=ab$')" = "1" ] || fail "NUL line not kept whole"
   pass ;;
 
 clock_advance)
