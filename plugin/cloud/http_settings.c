@@ -236,7 +236,25 @@ mdr_cloud_status mdr_proxy_parse(const char *proxy_url, const char *setting, mdr
                             "the proxy port must be a number from 1 to 65535");
         goto done;
     }
-    /* The host (names, IPv6, IDN) as libcurl understands it, credentials left out. */
+    /* A host name (letters, digits, '.', '-', '_'; an IDN in its xn-- form), an IPv4 address
+     * or a bracketed IPv6 one: libcurl would percent-decode anything else, so the URL it is
+     * given would name another host than the one written. */
+    const char *h = proxy_url + sp.host;
+    int bracketed = sp.host_len > 2 && h[0] == '[' && h[sp.host_len - 1] == ']';
+    for (size_t i = bracketed; i < sp.host_len - (size_t)bracketed; i++) {
+        char c = h[i];
+        int ok_char = bracketed
+                          ? ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+                                c == ':' || c == '.'
+                          : ascii_alpha(c) || ascii_digit(c) || c == '.' || c == '-' || c == '_';
+        if (!ok_char) {
+            st = mdr_cloud_fail(err, MDR_CLOUD_ERR_CONFIG,
+                                "the proxy host must be a host name, an IPv4 address or an "
+                                "[IPv6] address");
+            goto done;
+        }
+    }
+    /* The host as libcurl understands it, credentials left out. */
     char bare[600];
     if (sp.host_len > 256 ||
         snprintf(bare, sizeof(bare), "%s://%.*s%s%.*s", scheme, (int)sp.host_len,
