@@ -189,6 +189,22 @@ done:
     return rc;
 }
 
+/* Writes `cf` to `path` readable by the owner only: a module's configuration may hold a
+ * secret (mdr.conf: the proxy password), and the module refuses one others can read. */
+static int write_config_private(config_t *cf, const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return 0;
+    FILE *f = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        close(fd);
+        return 0;
+    }
+    config_write(cf, f);
+    return fclose(f) == 0;
+}
+
 /* Sets a dotted path in a libconfig file, creating groups on the way. An existing number or
  * boolean setting keeps its type (the value must parse as one); anything else is a string. */
 static int set_module_value(const char *file, const char *key, const char *value, char *err,
@@ -256,7 +272,7 @@ static int set_module_value(const char *file, const char *key, const char *value
     }
     char tmp[PATH_MAX];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", file) >= (int)sizeof tmp ||
-        !config_write_file(&cf, tmp) || rename(tmp, file) != 0) {
+        !write_config_private(&cf, tmp) || rename(tmp, file) != 0) {
         snprintf(err, err_size, "cannot write %.300s", file);
         unlink(tmp);
         goto done;

@@ -170,7 +170,9 @@ int env_set_value(const char *path, const char *key, const char *value, char *er
                 written = 1;
                 continue;
             }
-            fputs(line, out);
+            /* The line's bytes as read: fputs would stop at a NUL byte, dropping the rest
+             * and its newline, and the next line would join this one. */
+            fwrite(line, 1, (size_t)n, out);
             if (n > 0 && line[n - 1] != '\n')
                 fputc('\n', out);
         }

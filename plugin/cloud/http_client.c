@@ -186,9 +186,7 @@ static void copy_printable(char *out, size_t size, const char *s)
     out[j] = '\0';
 }
 
-/* The service's error body: {"error": {"code", "message"}}, tolerating {"error": "…",
- * "message": "…"} and {"code", "message"}. */
-static void parse_error_body(const char *body, mdr_cloud_error *err)
+void mdr_http_parse_error_body(const char *body, mdr_cloud_error *err)
 {
     if (!body || !err)
         return;
@@ -257,7 +255,7 @@ static outcome classify(attempt *a, CURLcode rc, const char *errbuf, const mdr_h
     } else if (rc == CURLE_OK) {
         o.status = MDR_CLOUD_ERR_HTTP;
         err->http_status = code;
-        parse_error_body(a->body, err);
+        mdr_http_parse_error_body(a->body, err);
         snprintf(err->detail, sizeof(err->detail), "HTTP %ld", code);
         o.retryable = code == 429 || (code >= 500 && code <= 599);
         if (code == 429 || code == 503) {

@@ -63,6 +63,11 @@ typedef struct mdr_http_stats {
 
 void mdr_http_client_stats(mdr_http_client *c, mdr_http_stats *out);
 
+/* The service's error body: {"error": {"code", "message"}}, tolerating {"error": "…",
+ * "message": "…"} and {"code", "message"}; fills err->service_code and service_message with
+ * printable ASCII (left as they are when the body says nothing). Public for the fuzz target. */
+void mdr_http_parse_error_body(const char *body, mdr_cloud_error *err);
+
 /* The largest JSON answer accepted (a larger one → MDR_CLOUD_ERR_BAD_RESPONSE). */
 #define MDR_HTTP_MAX_JSON_BODY (64L * 1024 * 1024)
 

@@ -6,6 +6,8 @@
 
 #include "cloud_error.h"
 
+#include <stddef.h>
+
 /* The console's .env as a getter. env_get returns a value the caller releases with
  * env_free (free() when env_free is NULL), or NULL when the key is absent. */
 typedef struct mdr_env_source {
@@ -63,8 +65,31 @@ mdr_cloud_status mdr_http_settings_resolve(const mdr_http_config *cfg, const mdr
 /* Frees what resolve allocated (the password is wiped first) and zeroes `s`. */
 void mdr_http_settings_clear(mdr_http_settings *s);
 
-/* Parses a proxy URL `<protocol>://<user>:<password>@<host>:<port>` (protocol defaults to
- * http, user and password are percent-decoded). `setting` names its source for messages. */
+/* A proxy URL cut into spans of its text: offsets from its start, a length of 0 = absent. */
+typedef struct mdr_proxy_spans {
+    size_t scheme, scheme_len; /* scheme_len 0: none written (http is meant) */
+    size_t user, user_len;
+    size_t password, password_len;
+    int has_user, has_password; /* "u@h": has_user only; "u:@h": both, password_len 0 */
+    size_t host, host_len;
+    size_t port, port_len; /* port_len 0: none written */
+    size_t end;            /* just past the URL: n, or the first byte <= ' ' or DEL */
+} mdr_proxy_spans;
+
+/* THE grammar of a proxy URL, shared by mdr_proxy_parse and the log scrubber (so whatever
+ * the parser takes for a password the scrubber masks):
+ *     [scheme "://"] [user [":" password] "@"] host [":" port] [rest]
+ * The URL ends at `n` or at the first byte <= ' ' or DEL. The authority (after "://", or
+ * from the start) ends at the first '/', '?' or '#'; the user part ends at the LAST '@' of
+ * the authority (a raw '@' belongs to the password) and the user at its first ':'. Returns
+ * 0 when there is an authority with a host span; checks no names, numbers or escapes (the
+ * parser does). `rest` (a path, query…) starts at `host + host_len + port part`. */
+int mdr_proxy_split(const char *s, size_t n, mdr_proxy_spans *out);
+
+/* Parses a proxy URL `<protocol>://<user>:<password>@<host>:<port>` by mdr_proxy_split's
+ * grammar: protocol http (default), https, socks4, socks4a, socks5 or socks5h; user and
+ * password percent-decoded (no %00); a port 1-65535; nothing after the port but one '/'.
+ * `setting` names its source for messages. */
 mdr_cloud_status mdr_proxy_parse(const char *proxy_url, const char *setting, mdr_proxy *out,
                                  mdr_cloud_error *err);
 void mdr_proxy_clear(mdr_proxy *p);

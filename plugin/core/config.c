@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "cloud/http_settings.h"
+
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include <libconfig.h>
@@ -144,29 +146,30 @@ static int printable(const char *s)
 
 static int check_url(ctx *x, int line, const char *key, const char *v, int proxy)
 {
-    if (proxy && !*v)
+    if (proxy) {
+        /* The cloud client's own parser: what is accepted here is what it will use. */
+        if (!*v)
+            return 0;
+        mdr_proxy p;
+        mdr_cloud_error e;
+        if (mdr_proxy_parse(v, key, &p, &e) != MDR_CLOUD_OK)
+            return failf(x, line,
+                         "%s must be \"\" or a proxy URL like http://[user:password@]host:port: "
+                         "%s",
+                         key, e.detail);
+        mdr_proxy_clear(&p);
         return 0;
+    }
     char *scheme = NULL, *host = NULL;
     int has_user = 0;
     int rc = 0;
     int parsed = printable(v) && strstr(v, "://") && url_parts(v, &scheme, &host, &has_user) == 0;
-    if (!proxy) {
-        if (!parsed || strcmp(scheme, "https") != 0)
-            rc = failf(x, line, "%s must be an https:// URL with a host (got \"%s\")", key, v);
-        else if (has_user)
-            rc = failf(x, line, "%s must not contain credentials", key);
-        else if (strchr(v, '?') || strchr(v, '#'))
-            rc = failf(x, line, "%s must not have a query or fragment", key);
-    } else {
-        static const char *const schemes[] = {"http",    "https",  "socks4",
-                                              "socks4a", "socks5", "socks5h"};
-        int known = 0;
-        for (size_t i = 0; parsed && i < sizeof schemes / sizeof *schemes; i++)
-            known |= strcmp(scheme, schemes[i]) == 0;
-        if (!known)
-            rc = failf(x, line,
-                       "%s must be \"\" or a proxy URL like http://[user:password@]host:port", key);
-    }
+    if (!parsed || strcmp(scheme, "https") != 0)
+        rc = failf(x, line, "%s must be an https:// URL with a host (got \"%s\")", key, v);
+    else if (has_user)
+        rc = failf(x, line, "%s must not contain credentials", key);
+    else if (strchr(v, '?') || strchr(v, '#'))
+        rc = failf(x, line, "%s must not have a query or fragment", key);
     curl_free(scheme);
     curl_free(host);
     return rc;
@@ -329,6 +332,14 @@ static int apply_all(ctx *x, mdr_config *c, config_t *cfg, const char *dir)
     return 0;
 }
 
+/* A value only the console's account may read: a proxy URL with a password. */
+static int holds_secret(const mdr_config *c)
+{
+    mdr_proxy_spans sp;
+    return c->cloud_proxy && mdr_proxy_split(c->cloud_proxy, strlen(c->cloud_proxy), &sp) == 0 &&
+           sp.has_password && sp.password_len > 0;
+}
+
 int mdr_config_load(const char *path, mdr_config **out, char *err, size_t err_size)
 {
     *out = NULL;
@@ -355,12 +366,27 @@ int mdr_config_load(const char *path, mdr_config **out, char *err, size_t err_si
     config_init(&cfg);
     config_set_include_dir(&cfg, dir);
     int rc = -1;
-    if (config_read_file(&cfg, abs) != CONFIG_TRUE)
+    /* One open file for the mode and the text: no swap between the check and the read. */
+    FILE *f = fopen(abs, "r");
+    struct stat st;
+    memset(&st, 0, sizeof st);
+    if (!f || fstat(fileno(f), &st) != 0)
+        failf(&x, 0, "cannot open the configuration file");
+    else if (config_read(&cfg, f) != CONFIG_TRUE)
         failf(&x, config_error_line(&cfg), "%s", config_error_text(&cfg));
     else
         rc = apply_all(&x, c, &cfg, dir);
+    if (f)
+        fclose(f);
     config_destroy(&cfg);
     free(dir);
+    if (rc == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) && holds_secret(c)) {
+        snprintf(err, err_size,
+                 "%s holds the proxy password (cloud.proxy) but other users can read it "
+                 "(mode %03o): chmod 600 %s",
+                 abs, (unsigned)(st.st_mode & 0777), abs);
+        rc = MDR_CONFIG_INSECURE;
+    }
     if (rc == 0) {
         free(c->file);
         c->file = strdup(abs);
@@ -371,7 +397,7 @@ int mdr_config_load(const char *path, mdr_config **out, char *err, size_t err_si
     }
     if (rc != 0) {
         mdr_config_free(c);
-        return -1;
+        return rc;
     }
     *out = c;
     return 0;
@@ -381,23 +407,18 @@ char *mdr_url_mask_password(const char *url)
 {
     if (!url)
         return NULL;
-    CURLU *u = curl_url();
-    char *pass = NULL, *masked = NULL, *out = NULL;
-    if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
-        if (curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) != CURLUE_OK)
-            out = strdup(url); /* no password to hide */
-        else if (curl_url_set(u, CURLUPART_PASSWORD, "***", 0) == CURLUE_OK &&
-                 curl_url_get(u, CURLUPART_URL, &masked, 0) == CURLUE_OK)
-            out = strdup(masked);
-        else
-            out = strdup("***");
-    } else {
-        /* not a URL we can parse, but it may still hold credentials: show none */
-        out = strdup(strchr(url, '@') ? "***" : url);
-    }
-    curl_free(pass);
-    curl_free(masked);
-    curl_url_cleanup(u);
+    size_t n = strlen(url);
+    mdr_proxy_spans sp;
+    if (mdr_proxy_split(url, n, &sp) != 0 || sp.end != n)
+        /* not a URL by the proxy grammar, but it may still hold credentials: show none */
+        return strdup(strchr(url, '@') ? "***" : url);
+    if (!sp.has_password)
+        return strdup(url);
+    size_t size = n - sp.password_len + 4;
+    char *out = malloc(size);
+    if (out)
+        snprintf(out, size, "%.*s***%s", (int)sp.password, url,
+                 url + sp.password + sp.password_len);
     return out;
 }
 

@@ -31,7 +31,10 @@ typedef struct mdr_config {
 } mdr_config;
 
 /* Reads and validates `path`. Returns 0, or -1 with err like
- * "/etc/mdr.conf:7: cloud.base_url must be an https:// URL". */
+ * "/etc/mdr.conf:7: cloud.base_url must be an https:// URL", or MDR_CONFIG_INSECURE when
+ * the file holds a secret (a proxy password) and its group or others may read it (err says
+ * so and how to fix it: chmod 600). */
+#define MDR_CONFIG_INSECURE (-2)
 int mdr_config_load(const char *path, mdr_config **out, char *err, size_t err_size);
 
 /* The configuration with every key at its default (no file). NULL when out of memory. */

@@ -8,6 +8,7 @@
 #include "reply.h"
 #include "rights.h"
 
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -136,6 +137,21 @@ static ksc_status init_fail(const ksc_host_services *services, ksc_status status
     return status;
 }
 
+/* A configuration others can read although it holds a secret: {file} in the message. */
+static ksc_status init_fail_file(const ksc_host_services *services, const char *code,
+                                 const char *reason, const char *file, char **error_json)
+{
+    mdr_log(services, KSC_LOG_ERROR, "init failed: %s", reason);
+    if (error_json) {
+        json_object *details = json_object_new_object();
+        json_object_object_add(details, "file", json_object_new_string(file));
+        if (mdr_reply_error(services, MDR_DEFAULT_LANG, KSC_ERR_INVALID, code, details,
+                            error_json) == KSC_ERR_NO_MEMORY)
+            return KSC_ERR_NO_MEMORY;
+    }
+    return KSC_ERR_INVALID;
+}
+
 /* The 1.0 table must be whole and its functions present before anything is touched. */
 static int services_usable(const ksc_host_services *s)
 {
@@ -181,7 +197,14 @@ ksc_status mdr_module_init(const ksc_host_services *services, const char *config
         return init_fail(services, KSC_ERR_NO_MEMORY, "no_memory", "out of memory", error_json);
     m->services = services;
     if (config_path) {
-        if (mdr_config_load(config_path, &m->config, err, sizeof err) != 0) {
+        int rc = mdr_config_load(config_path, &m->config, err, sizeof err);
+        if (rc == MDR_CONFIG_INSECURE) {
+            free(m);
+            char file[PATH_MAX];
+            return init_fail_file(services, "config_insecure", err,
+                                  realpath(config_path, file) ? file : config_path, error_json);
+        }
+        if (rc != 0) {
             free(m);
             return init_fail(services, KSC_ERR_INVALID, "config_invalid", err, error_json);
         }

@@ -1,5 +1,7 @@
 #include "log.h"
 
+#include "cloud/http_settings.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,21 +65,26 @@ static size_t key_at(const char *p)
     return 0;
 }
 
-/* At `p` = "://", the userinfo password of a URL? Sets the span of the password. */
-static int url_password_at(const char *p, size_t *pass_start, size_t *pass_len)
+static int alnum(char c)
 {
-    if (strncmp(p, "://", 3) != 0)
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* At `p` (the start of the line or after a byte that is not a letter or digit), a proxy URL
+ * with a password, by the proxy parser's own grammar (mdr_proxy_split)? Sets the span of
+ * the password. Starting early (at "proxy=u:pw@h" rather than "u:pw@h") only widens the
+ * span: it still ends at the last '@' of the same authority. */
+static int url_password_at(const char *line, size_t line_len, const char *p, size_t *pass_start,
+                           size_t *pass_len)
+{
+    if (p > line && alnum(p[-1]))
         return 0;
-    size_t end = 3;
-    while (!value_end(p[end]) && p[end] != '/' && p[end] != '@')
-        end++;
-    if (p[end] != '@')
+    mdr_proxy_spans sp;
+    if (mdr_proxy_split(p, line_len - (size_t)(p - line), &sp) != 0 || !sp.has_password ||
+        sp.password_len == 0)
         return 0;
-    const char *colon = memchr(p + 3, ':', end - 3);
-    if (!colon)
-        return 0;
-    *pass_start = (size_t)(colon + 1 - p);
-    *pass_len = end - *pass_start;
+    *pass_start = sp.password;
+    *pass_len = sp.password_len;
     return 1;
 }
 
@@ -88,8 +95,12 @@ size_t mdr_log_scrub(const char *in, char *out, size_t out_size)
         return 0;
     out[0] = '\0';
     size_t masked = 0;
+    size_t in_len = strlen(in);
+    const char *next_at = strchr(in, '@'); /* no '@' ahead: no URL password ahead */
     for (const char *p = in; *p;) {
         size_t n, start, len;
+        if (next_at && next_at < p)
+            next_at = strchr(p, '@');
         if ((n = bearer_at(p)) > 0) {
             put(&s, p, 7);
             put(&s, "***", 3);
@@ -106,7 +117,7 @@ size_t mdr_log_scrub(const char *in, char *out, size_t out_size)
             put(&s, "***", 3);
             p += n;
             masked++;
-        } else if (url_password_at(p, &start, &len)) {
+        } else if (next_at && url_password_at(in, in_len, p, &start, &len)) {
             put(&s, p, start);
             put(&s, "***", 3);
             p += start + len;

@@ -6,7 +6,9 @@
 
 void mdr_utc_date(int64_t ms, char *out, size_t out_size)
 {
-    time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    /* floor(ms / 1000) without the overflow of (ms - 999) near INT64_MIN */
+    int64_t s = ms / 1000 - (ms % 1000 < 0);
+    time_t t = (time_t)s;
     struct tm tm;
     if (!gmtime_r(&t, &tm) || strftime(out, out_size, "%Y-%m-%d", &tm) == 0)
         snprintf(out, out_size, "?");

@@ -1,5 +1,6 @@
 #include "fake_host.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,9 +238,14 @@ int fake_host_log_count(fake_host *h)
 const char *fake_host_write_file(fake_host *h, const char *name, const char *text)
 {
     snprintf(h->path, sizeof h->path, "%s/%s", h->dir, name);
-    FILE *f = fopen(h->path, "w");
-    if (!f)
+    /* As ksc-host writes a module's configuration: the owner's only (it may hold a secret). */
+    int fd = open(h->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return NULL;
+    }
     fputs(text, f);
     fclose(f);
     return h->path;

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void *handle;
 static const ksc_module_descriptor *desc;
@@ -319,6 +320,36 @@ static void abi__invalid_config_refused_with_error_object(void)
     fake_host_free(h);
 }
 
+/* mdr.conf holding the proxy password and readable by others: refused, saying how to fix it. */
+static void abi__readable_config_with_password_refused(void)
+{
+    fake_host *h = fake_host_new();
+    const char *path = fake_host_write_file(
+        h, "mdr.conf", "cloud = { proxy = \"http://bob:hunter2@proxy.example:3128\"; };\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+    CU_ASSERT_EQUAL_FATAL(chmod(path, 0640), 0);
+    ksc_module *m = NULL;
+    char *error = NULL;
+    CU_ASSERT_EQUAL(desc->init(fake_host_services(h), path, &m, &error), KSC_ERR_INVALID);
+    CU_ASSERT_PTR_NULL(m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_PTR_NULL(strstr(error, "hunter2"));
+    json_object *e = json_tokener_parse(error);
+    CU_ASSERT_STRING_EQUAL(path_str(e, "error", "code", NULL), "config_insecure");
+    CU_ASSERT_STRING_EQUAL(path_str(e, "error", "details", "file"), path);
+    char fix[600];
+    snprintf(fix, sizeof fix, "chmod 600 %s", path);
+    CU_ASSERT_PTR_NOT_NULL(strstr(path_str(e, "error", "message", NULL), fix));
+    json_object_put(e);
+    free(error);
+    CU_ASSERT_FALSE(fake_host_log_contains(h, "hunter2"));
+    /* fixed as the message says: it loads */
+    CU_ASSERT_EQUAL_FATAL(chmod(path, 0600), 0);
+    CU_ASSERT_EQUAL(desc->init(fake_host_services(h), path, &m, &error), KSC_OK);
+    desc->shutdown(m);
+    fake_host_free(h);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -328,6 +359,8 @@ int main(void)
     CU_add_test(s, "abi__descriptor_sizes_and_version", abi__descriptor_sizes_and_version);
     CU_add_test(s, "abi__services_table_of_1_0_accepted", abi__services_table_of_1_0_accepted);
     CU_add_test(s, "abi__translate_titles", abi__translate_titles);
+    CU_add_test(s, "abi__readable_config_with_password_refused",
+                abi__readable_config_with_password_refused);
     CU_add_test(s, "abi__init_call_shutdown", abi__init_call_shutdown);
     CU_add_test(s, "abi__invalid_json_is_an_error_object", abi__invalid_json_is_an_error_object);
     CU_add_test(s, "abi__wrong_field_type_names_the_field", abi__wrong_field_type_names_the_field);

@@ -35,6 +35,21 @@ static void base64__refuses_bad_input_and_over_limit(void)
     CU_ASSERT_PTR_NULL(out);
     CU_ASSERT_EQUAL(mdr_base64_decode("aGVsbG8=", 5, &out, &len), 0); /* exactly the limit */
     free(out);
+    /* the padding is nothing, with or without whitespace after it (was 41 00 00) */
+    CU_ASSERT_EQUAL_FATAL(mdr_base64_decode("QQ==    ", 100, &out, &len), 0);
+    CU_ASSERT_EQUAL(len, 1);
+    CU_ASSERT_EQUAL(out[0], 0x41);
+    free(out);
+    CU_ASSERT_EQUAL_FATAL(mdr_base64_decode("QUJD\nREVG\n", 100, &out, &len), 0);
+    CU_ASSERT_EQUAL(len, 6);
+    CU_ASSERT_STRING_EQUAL((char *)out, "ABCDEF");
+    free(out);
+    out = NULL;
+    static const char *const bad[] = {"Q=QQ",   "Q===", "====", "QQ==QUJD",
+                                      "QQ==-x", "    ", "QQ=",  NULL};
+    for (const char *const *b = bad; *b; b++)
+        CU_ASSERT_EQUAL(mdr_base64_decode(*b, 100, &out, &len), -1);
+    CU_ASSERT_PTR_NULL(out);
 }
 
 static void sha256__hex_of_known_input(void)

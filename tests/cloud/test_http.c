@@ -460,6 +460,57 @@ static void http__settings_precedence_and_proxy_parsing(void)
     unsetenv("HTTPS_PROXY");
 }
 
+/* One grammar (mdr_proxy_split) for the parser and the log scrubber: the password is the
+ * span between the user's ':' and the authority's last '@', raw ; , & ' } @ included. */
+static void http__proxy_url_grammar(void)
+{
+    mdr_proxy p;
+    mdr_cloud_error err;
+    CU_ASSERT_EQUAL_FATAL(mdr_proxy_parse("bob:hunter2@proxy.example:3128", NULL, &p, &err),
+                          MDR_CLOUD_OK);
+    CU_ASSERT_STRING_EQUAL(p.url, "http://proxy.example:3128");
+    CU_ASSERT_STRING_EQUAL(p.user, "bob");
+    CU_ASSERT_STRING_EQUAL(p.password, "hunter2");
+    CU_ASSERT_STRING_EQUAL(p.masked, "http://bob:***@proxy.example:3128");
+    mdr_proxy_clear(&p);
+    CU_ASSERT_EQUAL_FATAL(mdr_proxy_parse("SOCKS5H://u:p;,&'}@w@[::1]:1080/", NULL, &p, &err),
+                          MDR_CLOUD_OK);
+    CU_ASSERT_STRING_EQUAL(p.url, "socks5h://[::1]:1080");
+    CU_ASSERT_STRING_EQUAL(p.password, "p;,&'}@w");
+    mdr_proxy_clear(&p);
+    CU_ASSERT_EQUAL_FATAL(mdr_proxy_parse("https://u@h", NULL, &p, &err), MDR_CLOUD_OK);
+    CU_ASSERT_STRING_EQUAL(p.url, "https://h:443");
+    CU_ASSERT_STRING_EQUAL(p.password, "");
+    mdr_proxy_clear(&p);
+
+    static const char *const refused[] = {"http:///u:secret@h",
+                                          "http://u:secret@",
+                                          "http://u:secret@h:0",
+                                          "http://u:secret@h:65536",
+                                          "http://u:secret@h:",
+                                          "http://u:secret@pro%78y:1",
+                                          "http://u:secret@h\xc3\xa4:1",
+                                          "http://u:secret@[::g]:1",
+                                          "http://u:secret@h/path",
+                                          "http://u:secret@h?q",
+                                          "gopher://h:1",
+                                          "http://u:sec%00ret@h:1",
+                                          "http://u:sec ret@h:1",
+                                          "",
+                                          "http://u:secret@[::1",
+                                          NULL};
+    for (const char *const *r = refused; *r; r++) {
+        err = (mdr_cloud_error){0};
+        if (mdr_proxy_parse(*r, "cloud.proxy", &p, &err) != MDR_CLOUD_ERR_CONFIG) {
+            fprintf(stderr, "\n  accepted: %s", *r);
+            CU_FAIL("a malformed proxy URL was accepted");
+            mdr_proxy_clear(&p);
+        }
+        CU_ASSERT_PTR_NULL(strstr(err.detail, "secret"));
+        CU_ASSERT_STRING_EQUAL(err.setting, "cloud.proxy");
+    }
+}
+
 static void http__no_proxy_goes_direct(void)
 {
     reset();
@@ -546,6 +597,7 @@ int main(void)
     ADD(http__system_store_and_extra_ca_are_both_trusted);
     ADD(http__unusable_extra_ca_file_names_the_setting);
     ADD(http__settings_precedence_and_proxy_parsing);
+    ADD(http__proxy_url_grammar);
     ADD(http__no_proxy_goes_direct);
     ADD(http__connect_and_dns_failures);
     ADD(http__through_tinyproxy_with_basic_credentials);

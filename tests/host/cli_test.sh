@@ -193,6 +193,11 @@ env_reload)
   grep -q '^# comment$' "$HOSTDIR/.env" || fail "comment lost"
   [ "$(grep -c ECHO_X "$HOSTDIR/.env")" = "1" ] || fail "key duplicated"
   run config set-env 'BAD KEY' v; expect_rc 4 "bad key"
+  # a line with a NUL byte (found by tests/fuzz env): kept whole, never merged with the next
+  printf 'JUNK=a\000b\n' >>"$HOSTDIR/.env"
+  run config set-env ECHO_Y after; expect_rc 0
+  run call echo.env '{"key":"ECHO_Y"}'; [ "$(jqo '.value')" = "after" ] || fail "value after a NUL line lost"
+  [ "$(tr -d '\000' <"$HOSTDIR/.env" | grep -c '^JUNK=ab$')" = "1" ] || fail "NUL line not kept whole"
   pass ;;
 
 clock_advance)
@@ -347,6 +352,9 @@ init_command)
   run server list; [ "$(jqo '.[0].name') $(jqo '.[0].kind')" = "main main" ] || fail "main server"
   run config set-module mdr ksn.trust_anchor /tmp/anchor.pem; expect_rc 0
   grep -q '/tmp/anchor.pem' "$work/new/mdr.conf" || fail "set-module"
+  # mdr.conf may hold the proxy password: private when created and after every rewrite
+  run config set-module mdr cloud.proxy "http://u:pw@proxy.example:3128"; expect_rc 0
+  [ "$(stat -c %a "$work/new/mdr.conf")" = "600" ] || fail "mdr.conf is $(stat -c %a "$work/new/mdr.conf"), not 600"
   OUT=$("$KSC_HOST" init --dir "$work/new" 2>"$work/stderr"); RC=$?; ERR=$(cat "$work/stderr")
   expect_rc 4 "init twice"
   OUT=$("$KSC_HOST" init --dir "$work/other" --resources "$work/nothing" 2>"$work/stderr"); RC=$?; ERR=$(cat "$work/stderr")

@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include <json-c/json.h>
+#include <sys/stat.h>
 
 static char dir[64];
 
@@ -22,6 +23,7 @@ static char path[128];
 static int load(const char *text, mdr_config **c, char *err, size_t size)
 {
     write_text(path, text);
+    chmod(path, 0600); /* as ksc-host writes it */
     return mdr_config_load(path, c, err, size);
 }
 
@@ -134,6 +136,36 @@ static void config__each_invalid_value_refused(void)
     remove_tree(dir);
 }
 
+/* A proxy password in a file the group or others can read: refused with the fix (chmod 600);
+ * the same file private, or readable without a password in it, loads. */
+static void config__readable_file_with_password_refused(void)
+{
+    setup();
+    static const char with_pw[] = "cloud = { proxy = \"bob:hunter2@proxy.local:3128\"; };\n";
+    static const char no_pw[] = "cloud = { proxy = \"http://bob:@proxy.local:3128\"; };\n";
+    static const mode_t modes[] = {0644, 0640, 0604, 0444};
+    mdr_config *c = NULL;
+    char err[1024];
+    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
+        write_text(path, with_pw);
+        CU_ASSERT_EQUAL_FATAL(chmod(path, modes[i]), 0);
+        CU_ASSERT_EQUAL(mdr_config_load(path, &c, err, sizeof err), MDR_CONFIG_INSECURE);
+        CU_ASSERT_PTR_NULL(c);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, "chmod 600 "));
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, path));
+        CU_ASSERT_PTR_NULL(strstr(err, "hunter2"));
+    }
+    CU_ASSERT_EQUAL_FATAL(chmod(path, 0600), 0);
+    CU_ASSERT_EQUAL(mdr_config_load(path, &c, err, sizeof err), 0);
+    mdr_config_free(c);
+    c = NULL;
+    write_text(path, no_pw);
+    CU_ASSERT_EQUAL_FATAL(chmod(path, 0644), 0);
+    CU_ASSERT_EQUAL(mdr_config_load(path, &c, err, sizeof err), 0);
+    mdr_config_free(c);
+    remove_tree(dir);
+}
+
 static void config__password_masking(void)
 {
     char *m = mdr_url_mask_password("http://alice:s3cret@proxy:3128");
@@ -149,6 +181,13 @@ static void config__password_masking(void)
     m = mdr_url_mask_password("not a url but:secret@x");
     CU_ASSERT_PTR_NULL(strstr(m, "secret"));
     free(m);
+    /* the proxy parser's grammar: no scheme, raw ; , & ' } @ in the password */
+    m = mdr_url_mask_password("bob:s3cret@proxy:3128");
+    CU_ASSERT_STRING_EQUAL(m, "bob:***@proxy:3128");
+    free(m);
+    m = mdr_url_mask_password("http://u:p;,&'}@w@h:1");
+    CU_ASSERT_STRING_EQUAL(m, "http://u:***@h:1");
+    free(m);
 }
 
 int main(void)
@@ -157,6 +196,8 @@ int main(void)
         {"config__shipped_default_is_valid", config__shipped_default_is_valid},
         {"config__valid_file_with_relative_paths", config__valid_file_with_relative_paths},
         {"config__each_invalid_value_refused", config__each_invalid_value_refused},
+        {"config__readable_file_with_password_refused",
+         config__readable_file_with_password_refused},
         {"config__password_masking", config__password_masking},
         {NULL, NULL}};
     return run_tests("config", tests);

@@ -163,6 +163,19 @@ static void log__secrets_scrubbed(void)
     CU_ASSERT_EQUAL(mdr_log_scrub("token_count=5 at https://host/path", out, sizeof out), 0);
     CU_ASSERT_STRING_EQUAL(out, "token_count=5 at https://host/path");
 
+    /* Every form mdr_proxy_parse accepts: no scheme, extra slashes, raw ; , & ' } @ */
+    mdr_log_scrub("proxy bob:hunter2@proxy:3128 failed", out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "proxy bob:***@proxy:3128 failed");
+    mdr_log_scrub("proxy http:///u:hunter2@h failed", out, sizeof out);
+    CU_ASSERT_PTR_NULL(strstr(out, "hunter2"));
+    mdr_log_scrub("proxy http://u:p;,&'}w@h:1 failed", out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "proxy http://u:***@h:1 failed");
+    mdr_log_scrub("proxy='socks5h://u:a@b:c@h:1'", out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "proxy='socks5h://u:***@h:1'");
+    mdr_log_scrub("{\"proxy\":\"http://u:pw\"}@h\"}", out, sizeof out);
+    CU_ASSERT_PTR_NULL(strstr(out, "pw"));
+    CU_ASSERT_EQUAL(mdr_log_scrub("mail bob@example.com at 12:30", out, sizeof out), 0);
+
     fake_host *h = fake_host_new();
     mdr_log(fake_host_services(h), KSC_LOG_INFO, "token=%s sent", "t0p");
     CU_ASSERT_TRUE(fake_host_log_contains(h, "mdr: token=*** sent"));
