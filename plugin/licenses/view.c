@@ -113,6 +113,7 @@ json_object *mdr_license_view(json_object *l, int64_t now_ms, const char *lang)
     add_str(v, "tier", tier);
     add_str(v, "tier_title", mdr_license_tier_title(tier));
     add_str(v, "region", mdr_json_str(l, "region", ""));
+    add_str(v, "region_title", tr_key(lang, "region.", mdr_json_str(l, "region", "")));
     add_str(v, "type", type);
     add_str(v, "type_text", tr_key(lang, "licenses.type.", type));
     json_object_object_add(v, "connected_assets", json_object_new_int64(connected));
@@ -189,6 +190,7 @@ json_object *mdr_licenses_view(json_object *list, int view_all, int64_t now_ms, 
     add_str(s, "tier", tier);
     add_str(s, "tier_title", tier ? mdr_license_tier_title(tier) : NULL);
     add_str(s, "region", region);
+    add_str(s, "region_title", region ? tr_key(lang, "region.", region) : NULL);
     add_str(s, "functionality", functionality);
     add_str(s, "functionality_text", tr_key(lang, "licenses.functionality.", functionality));
 

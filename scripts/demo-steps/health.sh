@@ -27,7 +27,7 @@ print("  %-12s %7d" % ("total", d["total"]))
 print("  never sent telemetry (malfunctioning): %d" % d["malfunctioning"])
 for t in d.get("tenants", [])[:5]:
     print("  tenant %-28s %6d assets, %4d critical, %4d malfunctioning" % (
-        t["tenant"] or "(no tenant)", t["total"], t["by_status"]["CRITICAL"], t["malfunctioning"]))' || return 1
+        t["tenant_title"], t["total"], t["by_status"]["CRITICAL"], t["malfunctioning"]))' || return 1
 }
 
 demo_health_malfunctioning() {
@@ -46,7 +46,7 @@ print("%d critical assets" % d["total"])
 for a in d["items"]:
     seen = datetime.datetime.utcfromtimestamp(a["last_seen"] / 1000).strftime("%Y-%m-%d %H:%M UTC")
     note = " (EDR Agent: status not meaningful)" if not a["status_reliable"] else ""
-    print("  %-18s %-20s last seen %s  %s%s" % (a["host_name"], a["tenant"] or "(no tenant)", seen, "; ".join(a["problems"]) or "-", note))' || return 1
+    print("  %-18s %-20s last seen %s  %s%s" % (a["host_name"], a["tenant_title"], seen, "; ".join(a["problems"]) or "-", note))' || return 1
 }
 
 demo_health() {

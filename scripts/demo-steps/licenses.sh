@@ -12,7 +12,7 @@ demo_licenses() {
 s = d["summary"]
 print("%d current of %d · %d of %d assets%s · %s, %s" % (s["current_licenses"], s["licenses"],
       s["connected_assets"], s["assets_limit"], " — limit exceeded" if s["connected_assets"] > s["assets_limit"] else "",
-      s["tier_title"] or "-", s["region"] or "-"))
+      s["tier_title"] or "-", s["region_title"] or "-"))
 print(s["functionality_text"])
 for l in d["licenses"]:
     flags = (" · expires soon" if l["expiration_warning"] else "")
