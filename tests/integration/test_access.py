@@ -69,6 +69,10 @@ def import_devices(docs):
     world.host_ok("devices", "import", path)
 
 
+def r_ok_asset(r, tenant):
+    return r.rc == 0 and r.json["asset"] and r.json["asset"]["tenant"] == tenant
+
+
 @suite.case("access__device_hidden_when_its_asset_is_in_a_hidden_tenant")
 def _():
     ts = tenants()
@@ -158,7 +162,15 @@ def _():
     expect(len(export_rows("assets", "olga")) == a_count)
     st = world.call("mdr.health.status", user="olga").ok()
     expect(st["assets"] == a_count, st)
-    d = world.call("mdr.health.device", {"device_id": mine[0]["ksc_host_id"]}, user="olga")
+    # the console still files the device under A's former name, now C's: hidden until the
+    # console's inventory follows the rename too
+    dev = mine[0]["ksc_host_id"]
+    world.call("mdr.health.device", {"device_id": dev}, user="olga").fails(
+        "health_device_not_found", rc=4)
+    doc = device_docs([dev])[0]
+    doc["tenant"] = old
+    import_devices([doc])
+    d = world.call("mdr.health.device", {"device_id": dev}, user="olga")
     expect(r_ok_asset(d, old), d)
     # a plain incremental sync after a rename notices it too (no full sync asked for)
     sandbox_console(world, "tenants/update", {"tenant_id": a["id"], "name": old + "2"})
@@ -166,10 +178,6 @@ def _():
     expect(r["mode"] == "full", r)
     mine, n = assets(user="olga")
     expect(n == a_count and all(x["tenant"] == old + "2" for x in mine), n, mine[:2])
-
-
-def r_ok_asset(r, tenant):
-    return r.rc == 0 and r.json["asset"] and r.json["asset"]["tenant"] == tenant
 
 
 @suite.case("access__status_shows_only_the_users_scope")
@@ -185,7 +193,7 @@ def _():
     for k in ("fetched", "assets", "changed", "removed", "devices"):
         expect(k not in (st.get("last_result") or {}), "global figure in last_result", st)
     full = world.call("mdr.health.status").ok()
-    expect(full["assets"] == assets()[1] and full["last_result"]["assets"] == full["assets"], full)
+    expect(full["assets"] == assets()[1] and "fetched" in full["last_result"], full)
 
 
 @suite.case("access__restricted_administrator_cannot_widen_access")
