@@ -57,19 +57,6 @@ static int granted(sqlite3 *db, const char *sql, const char *user, const char *v
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-int mdr_tenant_access_visible_name(sqlite3 *db, const char *user, const char *tenant_name)
-{
-    int root = 0, r = restriction(db, user, &root);
-    if (r <= 0)
-        return r == 0 ? 1 : -1;
-    if (!tenant_name || !*tenant_name)
-        return root;
-    return granted(db,
-                   "SELECT 1 FROM tenant_access_grants WHERE user_name = ?1 AND "
-                   "tenant_name = ?2 COLLATE NOCASE",
-                   user, tenant_name);
-}
-
 int mdr_tenant_access_visible_id(sqlite3 *db, const char *user, const char *tenant_id)
 {
     int root = 0, r = restriction(db, user, &root);
@@ -79,14 +66,6 @@ int mdr_tenant_access_visible_id(sqlite3 *db, const char *user, const char *tena
         return root;
     return granted(db, "SELECT 1 FROM tenant_access_grants WHERE user_name = ?1 AND tenant_id = ?2",
                    user, tenant_id);
-}
-
-int mdr_tenant_visible(ksc_module *m, const char *user, const char *tenant_name)
-{
-    sqlite3 *db = m && m->store ? mdr_store_conn(m->store) : NULL;
-    if (!db || !user)
-        return 0;
-    return mdr_tenant_access_visible_name(db, user, tenant_name) == 1;
 }
 
 int mdr_tenant_access_set(sqlite3 *db, const char *user, int root, json_object *tenants,

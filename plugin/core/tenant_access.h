@@ -5,9 +5,13 @@
  * user sees only those tenants, plus the assets without a tenant ("Root without tenants")
  * when root is true; mdr.tenants.grant {"user", "all": true} lifts the restriction. A tenant
  * a restricted user creates is added to their set. Deleting a tenant removes it from every
- * set. Grants are by tenant id; names are kept current on every list, update and delete, so
- * the by-name check below follows renames. Any store failure answers "not visible" (fail
- * closed). API connections carry their own tenant list in the cloud (connections/create).
+ * set. Grants hold tenant ids, and every check is by id: a name is only a label (kept current
+ * on every list, update and delete, for mdr.tenants.grants). Data that names its tenant (the
+ * cloud's assets, the console's devices) is resolved to ids by its area through a map taken
+ * together with the data (MDR Health: health_tenants), never through these labels. Any store
+ * failure answers "not visible" (fail closed). A restricted user never widens a set beyond
+ * their own (mdr.tenants.grant). API connections carry their own tenant list in the cloud
+ * (connections/create).
  */
 #ifndef MDR_TENANT_ACCESS_H
 #define MDR_TENANT_ACCESS_H
@@ -17,13 +21,8 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-/* 1 when `user` may see the tenant named `tenant_name` ("" or NULL = assets without a
- * tenant, the root), 0 otherwise. Names compare regardless of case (the cloud keeps them
- * unique that way). Thread-safe (the calling thread's store connection). */
-int mdr_tenant_visible(ksc_module *m, const char *user, const char *tenant_name);
-
-/* The same on a connection; -1 on a store error. */
-int mdr_tenant_access_visible_name(sqlite3 *db, const char *user, const char *tenant_name);
+/* 1 when `user` may see the tenant `tenant_id` ("" or NULL = assets without a tenant, the
+ * root), 0 otherwise, -1 on a store error. */
 int mdr_tenant_access_visible_id(sqlite3 *db, const char *user, const char *tenant_id);
 
 /* 1 when the user has a restricted set, 0 when they see all, -1 on error. */

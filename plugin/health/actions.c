@@ -13,30 +13,6 @@
 
 /* ---- shared pieces */
 
-/* Fills q's caller-dependent parts: visible tenants and, on a virtual Administration Server,
- * the server whose devices the malfunctioning list shows. 0 or -1 (store error). */
-static int scope_query(ksc_module *m, sqlite3 *db, const ksc_call *call, health_query *q)
-{
-    if (health_visible_tenants(m, db, call->user, &q->visible_tenants) != 0)
-        return -1;
-    if (q->list != HEALTH_MALFUNCTIONING || !call->server || !m->services->servers_json)
-        return 0;
-    char *servers = m->services->servers_json(m->services->host);
-    json_object *arr = servers ? json_tokener_parse(servers) : NULL;
-    if (servers)
-        m->services->free(servers);
-    for (size_t i = 0;
-         arr && json_object_is_type(arr, json_type_array) && i < json_object_array_length(arr);
-         i++) {
-        json_object *s = json_object_array_get_idx(arr, i);
-        const char *name = mdr_req_string(s, "name", ""), *kind = mdr_req_string(s, "kind", "");
-        if (strcmp(name, call->server) == 0 && strcmp(kind, "virtual") == 0)
-            snprintf(q->server, sizeof q->server, "%s", name);
-    }
-    json_object_put(arr);
-    return 0;
-}
-
 static ksc_status reply_request_error(ksc_module *m, const ksc_call *call, mdr_request_error *e,
                                       char **response)
 {
@@ -87,7 +63,7 @@ static ksc_status list_action(ksc_module *m, const ksc_call *call, health_list l
     sqlite3 *db = mdr_store_conn(m->store);
     int64_t total = 0;
     page_ctx p = {json_object_new_array(), call->lang, list};
-    if (!db || scope_query(m, db, call, &q) != 0 || health_query_count(db, &q, &total) != 0 ||
+    if (!db || health_scope(m, db, call, &q) != 0 || health_query_count(db, &q, &total) != 0 ||
         health_query_rows(db, &q, 0, add_row, &p) != 0) {
         if (db)
             mdr_log(m->services, KSC_LOG_ERROR, "health list: %s", sqlite3_errmsg(db));
@@ -131,6 +107,7 @@ typedef struct device_ctx {
     json_object *device;
     const char *lang;
     char tenant[256];
+    char server[256];
 } device_ctx;
 
 static int take_device(void *ctx, const ksc_device *d)
@@ -138,6 +115,7 @@ static int take_device(void *ctx, const ksc_device *d)
     device_ctx *c = ctx;
     c->device = health_device_full_json(d, c->lang);
     snprintf(c->tenant, sizeof c->tenant, "%s", d->tenant ? d->tenant : "");
+    snprintf(c->server, sizeof c->server, "%s", d->server ? d->server : "");
     return 1;
 }
 
@@ -163,45 +141,53 @@ ksc_status mdr_health_device(ksc_module *m, const ksc_call *call, char **respons
     for (char *c = id; *c; c++)
         if (*c >= 'A' && *c <= 'Z')
             *c = (char)(*c + 32);
-    device_ctx c = {NULL, call->lang, ""};
+    device_ctx c = {NULL, call->lang, "", ""};
     ksc_status hs = m->services->device_get(m->services->host, id, take_device, &c);
     sqlite3 *db = mdr_store_conn(m->store);
-    char *visible = NULL;
-    if (!db || health_visible_tenants(m, db, call->user, &visible) != 0) {
+    char server[256];
+    if (!db || health_call_server(m, call, server, sizeof server) != 0) {
         json_object_put(c.device);
         return mdr_reply_store_error(m->services, call->lang, response);
     }
-    int hidden = 0;
-    if (c.device && visible) {
-        json_object *names = json_tokener_parse(visible);
-        hidden = 1;
-        for (size_t i = 0; names && i < json_object_array_length(names); i++)
-            if (strcmp(json_object_get_string(json_object_array_get_idx(names, i)), c.tenant) == 0)
-                hidden = 0;
-        json_object_put(names);
+    /* Shown only when the caller sees it on both sides: the console's device (its server and
+     * tenant) and the asset the cloud reports for it (its tenant), which may disagree. */
+    int hidden = hs != KSC_OK || !c.device || (server[0] && strcmp(server, c.server) != 0);
+    int v = hidden ? 0 : health_tenant_name_visible(db, call->user, c.tenant);
+    if (!hidden)
+        json_object_object_add(c.device, "asset", NULL);
+    sqlite3_stmt *row = NULL;
+    if (v == 1 &&
+        sqlite3_prepare_v2(db,
+                           "SELECT asset_id, host_name, domain, os_version, product, ksc_host_id, "
+                           "tenant, status, first_seen, last_seen, isolated, problems, "
+                           "telemetry_loss, device_name, ksc_server, edr_agent FROM health_assets "
+                           "WHERE ksc_host_id = ?1 ORDER BY last_seen DESC LIMIT 1",
+                           -1, &row, NULL) != SQLITE_OK)
+        v = -1;
+    if (row) {
+        sqlite3_bind_text(row, 1, id, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(row);
+        if (rc == SQLITE_ROW) {
+            v = health_tenant_name_visible(db, call->user,
+                                           (const char *)sqlite3_column_text(row, 6));
+            if (v == 1)
+                take_asset(&c, row);
+        } else if (rc != SQLITE_DONE) {
+            v = -1;
+        }
     }
-    free(visible);
-    if (hs != KSC_OK || !c.device || hidden) {
+    sqlite3_finalize(row);
+    if (v < 0) {
+        json_object_put(c.device);
+        return mdr_reply_store_error(m->services, call->lang, response);
+    }
+    if (v == 0) {
         json_object_put(c.device);
         json_object *d = json_object_new_object();
         json_object_object_add(d, "device_id", json_object_new_string(id));
         return mdr_reply_error(m->services, call->lang, KSC_ERR_NOT_FOUND,
                                "health_device_not_found", d, response);
     }
-    /* The asset the cloud reports for it, if any (then it is not malfunctioning). */
-    sqlite3_stmt *row;
-    json_object_object_add(c.device, "asset", NULL);
-    if (sqlite3_prepare_v2(db,
-                           "SELECT asset_id, host_name, domain, os_version, product, ksc_host_id, "
-                           "tenant, status, first_seen, last_seen, isolated, problems, "
-                           "telemetry_loss, device_name, ksc_server, edr_agent FROM health_assets "
-                           "WHERE ksc_host_id = ?1 ORDER BY last_seen DESC LIMIT 1",
-                           -1, &row, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(row, 1, id, -1, SQLITE_STATIC);
-        if (sqlite3_step(row) == SQLITE_ROW)
-            take_asset(&c, row);
-    }
-    sqlite3_finalize(row);
     json_object *asset;
     json_object_object_get_ex(c.device, "asset", &asset);
     json_object_object_add(c.device, "sent_telemetry", json_object_new_boolean(asset != NULL));
@@ -264,7 +250,7 @@ ksc_status mdr_health_export(ksc_module *m, const ksc_call *call, char **respons
     }
     sqlite3 *db = mdr_store_conn(m->store);
     int64_t rows = 0;
-    if (!db || scope_query(m, db, call, &q) != 0 || health_query_count(db, &q, &rows) != 0) {
+    if (!db || health_scope(m, db, call, &q) != 0 || health_query_count(db, &q, &rows) != 0) {
         health_query_clear(&q);
         return mdr_reply_store_error(m->services, call->lang, response);
     }
@@ -297,17 +283,27 @@ ksc_status mdr_health_summary(ksc_module *m, const ksc_call *call, char **respon
     int per_tenant = mdr_req_bool(req, "per_tenant", 0);
     json_object_put(req);
     sqlite3 *db = mdr_store_conn(m->store);
-    char *visible = NULL;
+    health_query scope = {.list = HEALTH_ASSETS};
     sqlite3_stmt *row = NULL;
-    if (!db || health_visible_tenants(m, db, call->user, &visible) != 0 ||
-        sqlite3_prepare_v2(db,
-                           "SELECT tenant, kind, status, n FROM health_summary WHERE ?1 IS NULL "
-                           "OR tenant IN (SELECT value FROM json_each(?1)) ORDER BY tenant",
-                           -1, &row, NULL) != SQLITE_OK) {
-        free(visible);
+    /* Everything: the counts every sync keeps. A virtual server's: counted now from its
+     * devices and their assets (the (ksc_server, …) and (has_asset, server) indexes). */
+    static const char *const GLOBAL =
+        "SELECT tenant, kind, status, n FROM health_summary WHERE ?1 IS NULL "
+        "OR tenant IN (SELECT value FROM json_each(?1)) ORDER BY tenant";
+    static const char *const SERVER =
+        "SELECT tenant, 0, status, count(*) FROM health_assets WHERE ksc_server = ?2 AND "
+        "(?1 IS NULL OR tenant IN (SELECT value FROM json_each(?1))) GROUP BY tenant, status "
+        "UNION ALL SELECT tenant, 1, 0, count(*) FROM health_devices WHERE has_asset = 0 AND "
+        "server = ?2 AND (?1 IS NULL OR tenant IN (SELECT value FROM json_each(?1))) "
+        "GROUP BY tenant ORDER BY 1";
+    if (!db || health_scope(m, db, call, &scope) != 0 ||
+        sqlite3_prepare_v2(db, scope.server[0] ? SERVER : GLOBAL, -1, &row, NULL) != SQLITE_OK) {
+        health_query_clear(&scope);
         return mdr_reply_store_error(m->services, call->lang, response);
     }
-    sqlite3_bind_text(row, 1, visible, -1, SQLITE_STATIC);
+    sqlite3_bind_text(row, 1, scope.visible_tenants, -1, SQLITE_STATIC);
+    if (scope.server[0])
+        sqlite3_bind_text(row, 2, scope.server, -1, SQLITE_STATIC);
     int64_t by_status[HEALTH_STATUS_COUNT] = {0}, total = 0, malfunctioning = 0;
     json_object *tenants = json_object_new_array(), *cur = NULL;
     int64_t tstat[HEALTH_STATUS_COUNT] = {0}, ttotal = 0, tmal = 0;
@@ -332,8 +328,9 @@ ksc_status mdr_health_summary(ksc_module *m, const ksc_call *call, char **respon
             cur = json_object_new_object();
             snprintf(cur_name, sizeof cur_name, "%s", t ? t : "");
             json_object_object_add(cur, "tenant", json_object_new_string(cur_name));
-            json_object_object_add(cur, "tenant_title",
-                                   json_object_new_string(health_tenant_title(call->lang, cur_name)));
+            json_object_object_add(
+                cur, "tenant_title",
+                json_object_new_string(health_tenant_title(call->lang, cur_name)));
             memset(tstat, 0, sizeof tstat);
             ttotal = tmal = 0;
         }
@@ -350,7 +347,7 @@ ksc_status mdr_health_summary(ksc_module *m, const ksc_call *call, char **respon
         }
     }
     sqlite3_finalize(row);
-    free(visible);
+    health_query_clear(&scope);
     if (rc != SQLITE_DONE) {
         json_object_put(tenants);
         return mdr_reply_store_error(m->services, call->lang, response);
@@ -439,9 +436,16 @@ ksc_status mdr_health_status(ksc_module *m, const ksc_call *call, char **respons
         return st;
     json_object_put(req);
     sqlite3 *db = mdr_store_conn(m->store);
-    if (!db)
+    health_query scope = {.list = HEALTH_ASSETS};
+    if (!db || health_scope(m, db, call, &scope) != 0) {
+        health_query_clear(&scope);
         return mdr_reply_store_error(m->services, call->lang, response);
-    return mdr_reply_ok(m->services, health_status_json(m, db, call->lang), response);
+    }
+    json_object *o = health_status_json(m, db, call->lang, &scope);
+    health_query_clear(&scope);
+    if (!o)
+        return mdr_reply_store_error(m->services, call->lang, response);
+    return mdr_reply_ok(m->services, o, response);
 }
 
 void mdr_health_on_timer(ksc_module *m, int64_t now)

@@ -8,7 +8,7 @@
  *   inventory.c         the copy of the host's devices (devices_foreach) and the join
  *   sync.c              full and incremental sync from an asset source, lease, staging
  *   cloud.c             the asset source over cloud_link (assets/count, assets/list)
- *   tenants.c           which tenants a console user may see (rule: core/tenant_access.h)
+ *   tenants.c           what a console user sees: granted tenant ids, a virtual server's devices
  *   actions.c           the actions mdr.health.* and the timer hook
  */
 #ifndef MDR_HEALTH_H
@@ -68,7 +68,7 @@ typedef struct health_query {
     int desc;
     int64_t page, page_size;
     char *visible_tenants; /* JSON array of tenant names the caller sees; NULL = all */
-    char server[256];      /* malfunctioning: only devices of this server, "" = all */
+    char server[256];      /* a virtual server's call: only its devices and their assets */
 } health_query;
 
 /* The list parameters every list action accepts (search, statuses, mdr_states, preset,
@@ -114,11 +114,25 @@ const char *health_state_title(const char *lang, const char *state);
 int health_export_csv(sqlite3 *db, const health_query *q, const char *lang, ksc_output *out,
                       const char *file_name);
 
-/* ---- tenants */
+/* ---- who sees what (tenants.c) */
 
-/* The JSON array of the stored tenant names `user` may see, or NULL when they see all
- * (malloc'd). -1 on a store error. */
+/* The JSON array of the tenant names `user` may see (the granted tenant ids resolved through
+ * health_tenants, "" for the root when granted), or NULL when they see all (malloc'd). -1 on
+ * a store error. */
 int health_visible_tenants(ksc_module *m, sqlite3 *db, const char *user, char **json);
+/* 1 when `user` sees the tenant stored under `name` ("" = the root), 0 not, -1 store error. */
+int health_tenant_name_visible(sqlite3 *db, const char *user, const char *name);
+/* The call's virtual server into out ("" on the main server: every server). -1 when the
+ * host's server list cannot be read or does not name the call's server (fail closed). */
+int health_call_server(ksc_module *m, const ksc_call *call, char *out, size_t out_size);
+/* Fills q's caller-dependent parts (visible tenants, virtual server). 0 or -1. */
+int health_scope(ksc_module *m, sqlite3 *db, const ksc_call *call, health_query *q);
+/* 1 when q's scope is narrower than everything. */
+int health_scope_limited(const health_query *q);
+/* The cloud's tenant list (tenants/list objects) against health_tenants: 1 differ, 0 same,
+ * -1 store error; and replacing it (inside the sync's apply transaction). */
+int health_tenants_differ(sqlite3 *db, json_object *tenants);
+int health_tenants_store(sqlite3 *db, json_object *tenants);
 
 /* ---- inventory */
 
@@ -171,6 +185,9 @@ typedef struct health_source {
                               mdr_cloud_error *err);
     mdr_cloud_status (*list)(void *ctx, json_object *request, json_object **assets,
                              mdr_cloud_error *err);
+    /* The organization's tenants (tenants/list: [{tenant_id, name, status}], caller puts);
+     * NULL: the source has none and health_tenants is left as it is. */
+    mdr_cloud_status (*tenants)(void *ctx, json_object **tenants, mdr_cloud_error *err);
 } health_source;
 
 #define HEALTH_RESULT_CAP 10000         /* the public API's results per query */
@@ -211,8 +228,11 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
                                    const health_sync_options *opt, health_sync_result *res,
                                    mdr_cloud_error *cloud_err);
 
-/* mdr.health.status's object: last good sync, last attempt and error, counts, running. */
-json_object *health_status_json(ksc_module *m, sqlite3 *db, const char *lang);
+/* mdr.health.status's object: last good sync, last attempt and error, counts, running. The
+ * counts are those of `scope` (a query whose scope health_scope filled; NULL = everything);
+ * a limited scope gets no figures of the last sync (they count everything). */
+json_object *health_status_json(ksc_module *m, sqlite3 *db, const char *lang,
+                                const health_query *scope);
 
 /* cloud.c: the source over cloud_link. */
 void health_cloud_source(ksc_module *m, health_source *src);

@@ -358,6 +358,8 @@ static void where_clause(sql_text *t, const health_query *q)
             put(t, " AND instr(host_lc, ?4) > 0");
         if (q->visible_tenants)
             put(t, " AND tenant IN (SELECT value FROM json_each(?5))");
+        if (q->server[0])
+            put(t, " AND ksc_server = ?6");
     } else {
         put(t, " WHERE has_asset = 0");
         if (q->state_mask)
@@ -378,10 +380,9 @@ static void bind_filters(sqlite3_stmt *st, const health_query *q)
             sqlite3_bind_int64(st, 1, q->from_ms);
         if (q->to_ms != INT64_MAX)
             sqlite3_bind_int64(st, 2, q->to_ms);
-    } else {
-        if (q->server[0])
-            sqlite3_bind_text(st, 6, q->server, -1, SQLITE_STATIC);
     }
+    if (q->server[0])
+        sqlite3_bind_text(st, 6, q->server, -1, SQLITE_STATIC);
     if (q->search[0])
         sqlite3_bind_text(st, 4, q->search, -1, SQLITE_STATIC);
     if (q->visible_tenants)

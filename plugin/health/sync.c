@@ -845,6 +845,7 @@ static int indexes_restore(sqlite3 *db, saved_indexes *s)
 
 typedef struct apply_ctx {
     ksc_module *m;
+    json_object *tenants; /* the cloud's tenant list read by this sync, or NULL */
     int full;
     int64_t now;
     health_sync_result *res;
@@ -933,6 +934,9 @@ static int apply_stage(sqlite3 *db, void *p)
     if (indexes_restore(db, &device_ix) != 0 || indexes_restore(db, &asset_ix) != 0)
         goto out;
     a->res->assets = scalar(db, "SELECT count(*) FROM health_assets");
+    /* the names the assets now carry and their tenant ids, as one (tenants.c) */
+    if (a->tenants && health_tenants_store(db, a->tenants) != 0)
+        goto out;
     if (setting_int_set(db, K_LAST_GOOD, a->now) != 0 ||
         (a->full && setting_int_set(db, K_LAST_FULL, a->now) != 0) ||
         mdr_setting_delete(db, K_LAST_ERROR) != 0)
@@ -1139,6 +1143,37 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
     else
         full = 0;
 
+    /* The tenants first: names in assets are resolved to ids through this list, stored with
+     * the assets. A list that differs from the stored one (a rename, a new or deleted tenant)
+     * needs every asset read again under the new names. */
+    json_object *tenant_list = NULL;
+    if (src->tenants) {
+        mdr_cloud_status ts = src->tenants(src->ctx, &tenant_list, cloud_err);
+        run.requests++;
+        if (ts == MDR_CLOUD_OK && !json_object_is_type(tenant_list, json_type_array))
+            ts =
+                mdr_cloud_fail(cloud_err, MDR_CLOUD_ERR_BAD_RESPONSE, "tenants/list: not an array");
+        int differ = ts == MDR_CLOUD_OK ? health_tenants_differ(db, tenant_list) : 0;
+        if (ts != MDR_CLOUD_OK || differ < 0) {
+            json_object_put(tenant_list);
+            status = differ < 0 ? HEALTH_SYNC_STORE_ERROR : HEALTH_SYNC_CLOUD_ERROR;
+            if (differ < 0) {
+                record_failure(m, db, "store", sqlite3_errmsg(db));
+            } else {
+                cloud_err->status = ts;
+                record_failure(m, db, "cloud", cloud_err->detail);
+            }
+            mdr_store_tx(m->store, lease_drop, &lease);
+            pthread_mutex_destroy(&run.lock);
+            res->duration_ms = mono_ms() - t0;
+            return status;
+        }
+        if (differ && !full) {
+            full = 1;
+            snprintf(res->reason, sizeof res->reason, "tenants_changed");
+        }
+    }
+
     for (int attempt = 0; attempt < 2; attempt++) {
         res->full = full;
         res->fetched = 0;
@@ -1188,7 +1223,7 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
     }
     res->requests = run.requests;
     if (status == HEALTH_SYNC_OK) {
-        apply_ctx a = {.m = m, .full = full, .now = now, .res = res};
+        apply_ctx a = {.m = m, .tenants = tenant_list, .full = full, .now = now, .res = res};
         int64_t ta = mono_ms();
         int rc = mdr_store_tx(m->store, apply_stage, &a);
         if (rc == 0)
@@ -1213,6 +1248,7 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
             snprintf(res->reason, sizeof res->reason, "interval");
         record_result(db, res);
     }
+    json_object_put(tenant_list);
     mdr_store_tx(m->store, lease_drop, &lease);
     pthread_mutex_destroy(&run.lock);
     return status;
@@ -1220,7 +1256,8 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
 
 /* ---- status */
 
-json_object *health_status_json(ksc_module *m, sqlite3 *db, const char *lang)
+json_object *health_status_json(ksc_module *m, sqlite3 *db, const char *lang,
+                                const health_query *scope)
 {
     (void)lang;
     json_object *o = json_object_new_object();
@@ -1242,6 +1279,14 @@ json_object *health_status_json(ksc_module *m, sqlite3 *db, const char *lang)
         last = json_tokener_parse(v);
     free(v);
     v = NULL;
+    int limited = scope && health_scope_limited(scope);
+    if (limited && last) {
+        /* the sync's figures count everything: not for a caller who sees a part */
+        static const char *const counts[] = {"fetched", "assets",   "changed", "removed",
+                                             "devices", "requests", NULL};
+        for (int i = 0; counts[i]; i++)
+            json_object_object_del(last, counts[i]);
+    }
     json_object_object_add(o, "last_error", err);
     json_object_object_add(o, "last_result", last);
     int running = 0;
@@ -1249,14 +1294,43 @@ json_object *health_status_json(ksc_module *m, sqlite3 *db, const char *lang)
         running = lease_held(v, now);
     free(v);
     json_object_object_add(o, "running", json_object_new_boolean(running));
-    json_object_object_add(o, "assets",
-                           json_object_new_int64(scalar(db, "SELECT coalesce(sum(n), 0) FROM "
-                                                            "health_summary WHERE kind = 0")));
-    json_object_object_add(o, "malfunctioning",
-                           json_object_new_int64(scalar(db, "SELECT coalesce(sum(n), 0) FROM "
-                                                            "health_summary WHERE kind = 1")));
-    json_object_object_add(
-        o, "devices", json_object_new_int64(scalar(db, "SELECT count(*) FROM health_devices")));
+    int64_t assets = 0, malfunctioning = 0, devices = 0;
+    if (limited) {
+        health_query q = *scope;
+        q.list = HEALTH_ASSETS;
+        q.from_ms = INT64_MIN;
+        q.to_ms = INT64_MAX;
+        q.status_mask = q.state_mask = 0;
+        q.search[0] = '\0';
+        int bad = health_query_count(db, &q, &assets) != 0;
+        q.list = HEALTH_MALFUNCTIONING;
+        bad = bad || health_query_count(db, &q, &malfunctioning) != 0;
+        sqlite3_stmt *st = NULL;
+        bad = bad || sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM health_devices WHERE (?1 IS NULL OR "
+                                        "tenant IN (SELECT value FROM json_each(?1))) AND "
+                                        "(?2 = '' OR server = ?2)",
+                                        -1, &st, NULL) != SQLITE_OK;
+        if (!bad) {
+            sqlite3_bind_text(st, 1, q.visible_tenants, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, q.server, -1, SQLITE_STATIC);
+            bad = sqlite3_step(st) != SQLITE_ROW;
+            devices = bad ? 0 : sqlite3_column_int64(st, 0);
+        }
+        sqlite3_finalize(st);
+        if (bad) {
+            json_object_put(o);
+            return NULL;
+        }
+    } else {
+        assets = scalar(db, "SELECT coalesce(sum(n), 0) FROM health_summary WHERE kind = 0");
+        malfunctioning =
+            scalar(db, "SELECT coalesce(sum(n), 0) FROM health_summary WHERE kind = 1");
+        devices = scalar(db, "SELECT count(*) FROM health_devices");
+    }
+    json_object_object_add(o, "assets", json_object_new_int64(assets));
+    json_object_object_add(o, "malfunctioning", json_object_new_int64(malfunctioning));
+    json_object_object_add(o, "devices", json_object_new_int64(devices));
     json_object_object_add(o, "sync_interval_s",
                            json_object_new_int64(m->config->health_sync_interval_s));
     return o;

@@ -37,10 +37,34 @@ static const mdr_cloud_code_map TENANT_CODES[] = {
     {"tenant_expired", KSC_ERR_CONFLICT, "tenant_lifetime_ended"},
     {NULL, 0, NULL}};
 
+/* For a caller who sees only some tenants, the cloud's "name taken" must not tell that a
+ * tenant they cannot see exists: the same neutral refusal for every clash of names. */
+static const mdr_cloud_code_map TENANT_CODES_RESTRICTED[] = {
+    {"tenant_name_taken", KSC_ERR_CONFLICT, "tenant_name_unavailable"}, {NULL, 0, NULL}};
+
+/* 1 when the caller sees only some tenants (a store error counts as restricted). */
+static int caller_restricted(ksc_module *m, const ksc_call *call)
+{
+    sqlite3 *db = mdr_store_conn(m->store);
+    return !db || mdr_tenant_access_restricted(db, call->user) != 0;
+}
+
 static ksc_status cloud_fail(ksc_module *m, const ksc_call *call, const mdr_cloud_error *err,
                              char **response)
 {
+    if (strcmp(err->service_code, "tenant_name_taken") == 0 && caller_restricted(m, call))
+        return mdr_cloud_fail_reply(m, call->lang, err, TENANT_CODES_RESTRICTED, NULL, response);
     return mdr_cloud_fail_reply(m, call->lang, err, TENANT_CODES, NULL, response);
+}
+
+/* A clash of names for a restricted caller: the neutral refusal (see above), which names
+ * neither the clashing tenant nor whether the caller could see it. */
+static void neutral_name_clash(ksc_module *m, const ksc_call *call, mdr_rule_error *e)
+{
+    if (!e->code || strcmp(e->code, "tenant_name_taken") != 0 || !caller_restricted(m, call))
+        return;
+    mdr_rule_error_clear(e);
+    mdr_rule_fail(e, KSC_ERR_CONFLICT, "tenant_name_unavailable", mdr_details_field("name"));
 }
 
 static ksc_status tenant_unknown(ksc_module *m, const ksc_call *call, const char *id,
@@ -449,6 +473,7 @@ ksc_status mdr_tenants_create(ksc_module *m, const ksc_call *call, char **respon
     json_object_put(req);
     if (bad) {
         json_object_put(body);
+        neutral_name_clash(m, call, &e);
         return mdr_rule_reply(m->services, call->lang, &e, response);
     }
     /* a restricted user keeps seeing what they made: the intent is committed first, so a
@@ -527,6 +552,7 @@ ksc_status mdr_tenants_update(ksc_module *m, const ksc_call *call, char **respon
     json_object_put(tenant);
     if (bad) {
         json_object_put(body);
+        neutral_name_clash(m, call, &e);
         return mdr_rule_reply(m->services, call->lang, &e, response);
     }
     tenant = NULL;
@@ -756,8 +782,11 @@ static int grant_tx(sqlite3 *db, void *p)
     return mdr_tenant_access_set(db, g->user, g->root, g->tenants, g->by, g->now);
 }
 
-/* Resolves each entry (a tenant id or a name, any case) against the organization's list. */
-static int resolve(json_object *wanted, json_object *tenants, json_object **out, mdr_rule_error *e)
+/* Resolves each entry (a tenant id or a name, any case) against the organization's list,
+ * among the tenants `caller` sees: one they cannot see is as unknown as one that does not
+ * exist (nobody grants what they cannot see). */
+static int resolve(sqlite3 *db, const char *caller, json_object *wanted, json_object *tenants,
+                   json_object **out, mdr_rule_error *e)
 {
     *out = json_object_new_array();
     for (size_t i = 0; i < json_object_array_length(wanted); i++) {
@@ -771,6 +800,9 @@ static int resolve(json_object *wanted, json_object *tenants, json_object **out,
                  strcasecmp(mdr_json_str(t, "name", ""), key) == 0))
                 hit = t;
         }
+        if (hit &&
+            mdr_tenant_access_visible_id(db, caller, mdr_json_str(hit, "tenant_id", "")) != 1)
+            hit = NULL;
         if (!hit) {
             json_object_put(*out);
             *out = NULL;
@@ -810,6 +842,22 @@ ksc_status mdr_tenants_grant(ksc_module *m, const ksc_call *call, char **respons
         return mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, "tenant_grant_shape", NULL,
                                response);
     }
+    /* A restricted caller grants within their own view only: never "all" (to anyone, to
+     * themselves least of all), the root only when they see it; their tenants: resolve. */
+    sqlite3 *db = mdr_store_conn(m->store);
+    int restricted = db ? mdr_tenant_access_restricted(db, call->user) : -1;
+    int caller_root = restricted == 1 ? mdr_tenant_access_visible_id(db, call->user, "") : 1;
+    if (restricted < 0 || caller_root < 0) {
+        json_object_put(req);
+        return mdr_reply_store_error(m->services, call->lang, response);
+    }
+    if (restricted && (all || (root && !caller_root))) {
+        json_object_put(req);
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "user", json_object_new_string(user));
+        return mdr_reply_error(m->services, call->lang, KSC_ERR_DENIED, "tenant_grant_beyond_own",
+                               d, response);
+    }
     grant_ctx g = {user, call->user, root, NULL, mdr_now(m)};
     if (!all) {
         json_object *tenants = NULL;
@@ -819,7 +867,7 @@ ksc_status mdr_tenants_grant(ksc_module *m, const ksc_call *call, char **respons
             return cloud_fail(m, call, &err, response);
         }
         mdr_rule_error e = {0};
-        int bad = resolve(wanted, tenants, &g.tenants, &e);
+        int bad = resolve(db, call->user, wanted, tenants, &g.tenants, &e);
         json_object_put(tenants);
         if (bad) {
             json_object_put(req);
@@ -846,6 +894,19 @@ ksc_status mdr_tenants_grants(ksc_module *m, const ksc_call *call, char **respon
     json_object *list = db ? mdr_tenant_access_list(db) : NULL;
     if (!list)
         return mdr_reply_store_error(m->services, call->lang, response);
+    /* a restricted caller reads only the tenants they see in others' sets */
+    int restricted = mdr_tenant_access_restricted(db, call->user);
+    for (size_t i = 0; restricted != 0 && i < json_object_array_length(list); i++) {
+        json_object *u = json_object_array_get_idx(list, i), *ts = NULL, *kept;
+        json_object_object_get_ex(u, "tenants", &ts);
+        kept = json_object_new_array();
+        for (size_t k = 0; ts && k < json_object_array_length(ts); k++) {
+            json_object *t = json_object_array_get_idx(ts, k);
+            if (mdr_tenant_access_visible_id(db, call->user, mdr_json_str(t, "id", "")) == 1)
+                json_object_array_add(kept, json_object_get(t));
+        }
+        json_object_object_add(u, "tenants", kept);
+    }
     json_object *out = json_object_new_object();
     json_object_object_add(out, "rule",
                            json_object_new_string(mdr_tr(call->lang, "tenants.grant_rule")));

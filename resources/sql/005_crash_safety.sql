@@ -1,4 +1,4 @@
--- 005 (reserved as 006 at merge; see the branch's report): crash safety.
+-- 005: crash safety.
 
 -- KSN history: a row may now be written by reconciliation — the host holds a version the
 -- module never recorded (the process died between the host's install commit and the

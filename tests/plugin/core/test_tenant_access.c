@@ -1,4 +1,5 @@
-/* tenants: per-user visibility through the module's store (migration 004 applied). */
+/* tenants: per-user visibility through the module's store (migrations 004, 005): by tenant
+ * id only; a name is a label that never decides. */
 #include "fake_host.h"
 #include "core/module.h"
 #include "core/tenant_access.h"
@@ -28,41 +29,38 @@ static void tenants__access_rule(void)
     sqlite3 *db = mdr_store_conn(m->store);
 
     /* no grant: everything, the root included */
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", "Acme"), 1);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", ""), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T1"), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", ""), 1);
     CU_ASSERT_EQUAL(mdr_tenant_access_restricted(db, "olga"), 0);
 
     json_object *g = grants("T1", "Acme", "T2", "Globex");
     CU_ASSERT_EQUAL(mdr_tenant_access_set(db, "olga", 0, g, "admin", 5), 0);
     json_object_put(g);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", "Acme"), 1);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", "ACME"), 1); /* names regardless of case */
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", "Initech"), 0);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", ""), 0); /* root not granted */
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", NULL), 0);
-    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T2"), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T1"), 1);
     CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T3"), 0);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "ivan", "Initech"), 1); /* others unaffected */
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "Acme"), 0); /* a name is no id */
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", ""), 0);     /* root not granted */
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", NULL), 0);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "ivan", "T3"), 1); /* others unaffected */
 
-    /* a rename follows; a deleted tenant leaves every set */
+    /* a rename changes the label only; a deleted tenant leaves every set */
     CU_ASSERT_EQUAL(mdr_tenant_access_rename(db, "T1", "Acme Europe"), 0);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", "Acme"), 0);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", "Acme Europe"), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T1"), 1);
     CU_ASSERT_EQUAL(mdr_tenant_access_forget(db, "T2"), 0);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", "Globex"), 0);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T2"), 0);
 
     /* adding reaches only restricted users */
     CU_ASSERT_EQUAL(mdr_tenant_access_add(db, "olga", "T4", "Umbrella"), 0);
     CU_ASSERT_EQUAL(mdr_tenant_access_add(db, "ivan", "T4", "Umbrella"), 0);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", "Umbrella"), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T4"), 1);
     CU_ASSERT_EQUAL(mdr_tenant_access_restricted(db, "ivan"), 0);
 
     /* root granted, then the restriction lifted */
     g = grants("T1", "Acme Europe", NULL, NULL);
     CU_ASSERT_EQUAL(mdr_tenant_access_set(db, "olga", 1, g, "admin", 6), 0);
     json_object_put(g);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", ""), 1);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", "Umbrella"), 0); /* the set was replaced */
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", ""), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T4"), 0); /* the set was replaced */
     json_object *list = mdr_tenant_access_list(db);
     CU_ASSERT_EQUAL(json_object_array_length(list), 1);
     json_object *first = json_object_array_get_idx(list, 0), *ts;
@@ -70,7 +68,7 @@ static void tenants__access_rule(void)
     CU_ASSERT_EQUAL(json_object_array_length(ts), 1);
     json_object_put(list);
     CU_ASSERT_EQUAL(mdr_tenant_access_clear(db, "olga"), 0);
-    CU_ASSERT_EQUAL(mdr_tenant_visible(m, "olga", "Initech"), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T3"), 1);
 
     mdr_module_shutdown(m);
     fake_host_free(h);

@@ -187,9 +187,25 @@ static mdr_cloud_status src_list(void *ctx, json_object *req, json_object **out,
     return MDR_CLOUD_OK;
 }
 
+/* The organization's tenants: the seeded names (fx_seed), ids t-1, t-2, t-3. */
+static mdr_cloud_status src_tenants(void *ctx, json_object **out, mdr_cloud_error *err)
+{
+    (void)ctx;
+    (void)err;
+    pthread_mutex_lock(&FX.lock);
+    *out = json_tokener_parse(FX.tenants_json[0] ? FX.tenants_json
+                                                 : "[{\"tenant_id\": \"t-1\", \"name\": "
+                                                   "\"Contoso\"}, {\"tenant_id\": \"t-2\", "
+                                                   "\"name\": \"Northwind Traders\"}, "
+                                                   "{\"tenant_id\": \"t-3\", \"name\": "
+                                                   "\"Fabrikam\"}]");
+    pthread_mutex_unlock(&FX.lock);
+    return MDR_CLOUD_OK;
+}
+
 health_source fx_source(void)
 {
-    return (health_source){NULL, src_count, src_list};
+    return (health_source){NULL, src_count, src_list, src_tenants};
 }
 
 /* ---- lifecycle */

@@ -39,6 +39,7 @@ typedef struct fx {
     int fail_list;       /* the next N list calls fail with HTTP 503 */
     int fail_list_after; /* ... after this many successful list calls */
     int list_calls, count_calls;
+    char tenants_json[1024]; /* the cloud's tenants/list; "" = the seeded three (t-1..t-3) */
 } fx;
 
 extern fx FX;

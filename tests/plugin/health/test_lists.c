@@ -556,6 +556,48 @@ static void tenants__a_user_sees_only_granted_tenants(void)
     fx_stop();
 }
 
+/* Issue 12: grants hold ids. The cloud renames Contoso (t-1) to "Contoso old" and gives
+ * Fabrikam (t-3) the name "Contoso": after the sync olga (granted t-1) sees t-1's assets under
+ * the new name, and none of t-3's, though no tenant list was asked for in between. */
+static void tenants__grants_follow_ids_through_renames(void)
+{
+    start_seeded();
+    CU_ASSERT_EQUAL_FATAL(mdr_store_tx(FX.m->store, grant, NULL), 0);
+    for (size_t i = 0; i < FX.asset_n; i++) {
+        if (strcmp(FX.assets[i].tenant, "Contoso") == 0)
+            snprintf(FX.assets[i].tenant, sizeof FX.assets[i].tenant, "Contoso old");
+        else if (strcmp(FX.assets[i].tenant, "Fabrikam") == 0)
+            snprintf(FX.assets[i].tenant, sizeof FX.assets[i].tenant, "Contoso");
+    }
+    snprintf(FX.tenants_json, sizeof FX.tenants_json,
+             "[{\"tenant_id\": \"t-1\", \"name\": \"Contoso old\"}, {\"tenant_id\": "
+             "\"t-2\", \"name\": \"Northwind Traders\"}, {\"tenant_id\": \"t-3\", "
+             "\"name\": \"Contoso\"}]");
+    health_sync_result r;
+    CU_ASSERT_EQUAL_FATAL(fx_sync(0, &r), HEALTH_SYNC_OK);
+    CU_ASSERT_EQUAL(r.full, 1); /* a changed tenant list reads everything again */
+    CU_ASSERT_STRING_EQUAL(r.reason, "tenants_changed");
+    json_object *o;
+    CU_ASSERT_EQUAL(fx_call(mdr_health_assets, "olga",
+                            "{\"last_seen\": {\"all\": true}, \"page_size\": 500}", &o),
+                    KSC_OK);
+    CU_ASSERT_EQUAL(total_of(o), SEEDED / 4);
+    json_object *items = items_of(o);
+    for (size_t i = 0; i < json_object_array_length(items); i++)
+        CU_ASSERT_STRING_EQUAL(s_of(json_object_array_get_idx(items, i), "tenant"), "Contoso old");
+    json_object_put(o);
+    CU_ASSERT_EQUAL(fx_call(mdr_health_status, "olga", "{}", &o), KSC_OK);
+    CU_ASSERT_EQUAL(i_of(o, "assets"), SEEDED / 4);
+    json_object_put(o);
+    /* no tenant list at all (a tenant unknown to the map): fail closed */
+    snprintf(FX.tenants_json, sizeof FX.tenants_json, "[]");
+    CU_ASSERT_EQUAL_FATAL(fx_sync(0, &r), HEALTH_SYNC_OK);
+    CU_ASSERT_EQUAL(fx_call(mdr_health_summary, "olga", "{}", &o), KSC_OK);
+    CU_ASSERT_EQUAL(i_of(o, "total"), 0);
+    json_object_put(o);
+    fx_stop();
+}
+
 int main(void)
 {
     static const unit_test tests[] = {
@@ -574,6 +616,7 @@ int main(void)
         {"export__malfunctioning_list", export__malfunctioning_list},
         {"summary__counts_by_status_match_the_list", summary__counts_by_status_match_the_list},
         {"tenants__a_user_sees_only_granted_tenants", tenants__a_user_sees_only_granted_tenants},
+        {"tenants__grants_follow_ids_through_renames", tenants__grants_follow_ids_through_renames},
         {NULL, NULL}};
     return run_tests("health_lists", tests);
 }
