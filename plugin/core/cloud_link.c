@@ -650,9 +650,16 @@ ksc_status mdr_cloud_reply_error(ksc_module *m, const char *lang, const mdr_clou
     char code[64];
     snprintf(code, sizeof code, "cloud_%s", suffix);
     char *message = mdr_cloud_error_message(lang, err);
-    if (err->detail[0])
-        mdr_log(m->services, KSC_LOG_WARNING, "cloud call failed: %s (%s, HTTP %ld, %s)", code,
-                err->detail, err->http_status, err->service_code);
+    if (err->detail[0]) {
+        /* Only what the failure has: no "HTTP 0" for a proxy or TLS failure, no empty code. */
+        char http[32] = "", service[96] = "";
+        if (err->http_status > 0)
+            snprintf(http, sizeof http, ", HTTP %ld", err->http_status);
+        if (err->service_code[0])
+            snprintf(service, sizeof service, ", %s", err->service_code);
+        mdr_log(m->services, KSC_LOG_WARNING, "cloud call failed: %s (%s%s%s)", code, err->detail,
+                http, service);
+    }
 
     json_object *details = json_object_new_object();
     json_object_object_add(details, "status", json_object_new_string(suffix));

@@ -273,8 +273,11 @@ ksc_status mdr_ksn_reply_failure(ksc_module *m, const ksc_call *call,
 {
     const ksc_host_services *s = m->services;
     json_object *d = json_object_new_object();
-    json_object_object_add(d, "version", json_object_new_string(r->version));
-    json_object_object_add(d, "installed_version", json_object_new_string(r->installed_before));
+    /* Versions only when known: a virtual server's refusal comes before anything is fetched. */
+    if (r->version[0])
+        json_object_object_add(d, "version", json_object_new_string(r->version));
+    if (r->installed_before[0])
+        json_object_object_add(d, "installed_version", json_object_new_string(r->installed_before));
     switch (r->outcome) {
     case MDR_KSN_VIRTUAL:
         json_object_object_add(d, "server", json_object_new_string(call->server));

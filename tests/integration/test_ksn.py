@@ -97,6 +97,7 @@ def _():
     r = world.call("mdr.ksn.update", server="branch")
     r.fails("ksn_virtual_server")
     expect("branch" in r.error["message"], r)
+    expect(all(v != "" for v in r.error["details"].values()), "empty details", r.error["details"])
     u = world.call("mdr.usage.get", server="branch").ok()
     expect(u["kpsn"]["virtual_server"] and u["kpsn"]["inherited_from"] == "main", u["kpsn"])
     expect(u["kpsn"]["status_text"] == "To send telemetry data to the Kaspersky MDR infrastructure, "
