@@ -1,6 +1,6 @@
-"""Faults from the sandbox (5xx, 429 with Retry-After, cut bodies, dropped connections, answers withheld past the
-timeout) during activation, token refresh and KSN install; the host process killed around a
-token refresh. Expected: clear errors, retries only where safe, no lost session, nothing
+"""Faults from the sandbox (5xx, 429 with Retry-After, cut bodies, dropped connections,
+answers withheld past the timeout) during activation, token refresh and KSN install; the host
+process killed around a token refresh. Expected: clear errors, retries only where safe, no lost session, nothing
 half-installed; after a kill the module works, or in the one window says sign-in is needed.
 
 Nothing here races the wall clock: the module's timeouts are generous, a timeout is caused by
