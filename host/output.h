@@ -19,7 +19,9 @@ typedef struct file_output {
     char error[256]; /* why open or finish failed (strerror text) */
 } file_output;
 
-/* Opens a temporary file next to `path`. Returns 0, or -1 with a message on stderr. */
+/* Opens a temporary file next to `path` (PATH.partial.XXXXXX), locked (flock) until
+ * file_output_finish, after removing the partial files of `path` that no live writer holds
+ * (left by a killed export). Returns 0, or -1 with the reason in out->error. */
 int file_output_open(file_output *out, const char *path);
 
 /* On success renames the temporary file to the final path (returns 0); otherwise removes

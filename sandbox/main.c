@@ -2,6 +2,7 @@
  * mdr-sandbox — the MDR cloud over HTTPS on loopback, for tests, benchmarks and demos.
  *   mdr-sandbox --listen 127.0.0.1:0 --tls-cert FILE --tls-key FILE [--seed S] [--assets N]
  *               [--incidents N] [--tenants N] [--licenses N] [--state FILE.db]
+ *               [--rate-limit RATE/BURST|off]
  * Prints one JSON line on stdout when ready (see docs/sandbox.md); stops on SIGTERM/SIGINT.
  */
 #define _GNU_SOURCE /* nftw */
@@ -79,7 +80,27 @@ static void usage(void)
 {
     fprintf(stderr, "usage: mdr-sandbox --listen 127.0.0.1:PORT --tls-cert FILE --tls-key FILE "
                     "[--seed S] [--assets N] [--incidents N] [--tenants N] [--licenses N] "
-                    "[--state FILE.db]\n");
+                    "[--state FILE.db] [--rate-limit RATE/BURST|off]\n");
+}
+
+/* --rate-limit RATE/BURST (requests per second per API connection, 1-1,000,000, after a burst
+ * of 1-10,000,000) or "off". */
+static int parse_rate_limit(const char *s, uint64_t *rate, uint64_t *burst)
+{
+    if (strcmp(s, "off") == 0) {
+        *rate = *burst = 0;
+        return 0;
+    }
+    const char *slash = strchr(s, '/');
+    char head[24];
+    if (!slash || (size_t)(slash - s) >= sizeof head)
+        return 1;
+    memcpy(head, s, (size_t)(slash - s));
+    head[slash - s] = '\0';
+    if (parse_u64(head, 1000000, rate) != 0 || parse_u64(slash + 1, 10000000, burst) != 0 ||
+        *rate == 0 || *burst == 0)
+        return 1;
+    return 0;
 }
 
 static void print_ready(sbx_ctx *ctx, unsigned port)
@@ -121,6 +142,7 @@ int main(int argc, char **argv)
 {
     const char *listen = NULL, *cert = NULL, *key = NULL, *state = NULL;
     uint64_t seed = 1, assets = 1000, incidents = 200, tenants = 3, licenses = 2;
+    uint64_t rate = CORE_RATE_DEFAULT_PER_S, burst = CORE_RATE_DEFAULT_BURST;
     for (int i = 1; i < argc; i += 2) { /* every option takes one value */
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -148,6 +170,8 @@ int main(int argc, char **argv)
             bad = parse_u64(v, 10000, &tenants);
         } else if (strcmp(a, "--licenses") == 0) {
             bad = parse_u64(v, 1000, &licenses);
+        } else if (strcmp(a, "--rate-limit") == 0) {
+            bad = parse_rate_limit(v, &rate, &burst);
         } else {
             bad = 1;
         }
@@ -197,6 +221,8 @@ int main(int argc, char **argv)
     ctx.tenant_visible = sbx_default_tenant_visible;
     core_state *cs = calloc(1, sizeof *cs);
     ctx.core = cs;
+    cs->rate_per_s = (double)rate;
+    cs->rate_burst = (double)burst;
     core_faults_init(&ctx);
     random_token((char *)cs->admin_token, 64);
     char keyhex[65];

@@ -260,8 +260,11 @@ static outcome classify(attempt *a, CURLcode rc, const char *errbuf, const mdr_h
         o.retryable = code == 429 || (code >= 500 && code <= 599);
         if (code == 429 || code == 503) {
             curl_off_t after = 0;
-            if (curl_easy_getinfo(a->h, CURLINFO_RETRY_AFTER, &after) == CURLE_OK && after > 0)
-                o.retry_after_s = (long)after;
+            if (curl_easy_getinfo(a->h, CURLINFO_RETRY_AFTER, &after) == CURLE_OK && after > 0) {
+                o.retry_after_s = after > 86400 * 365 ? 86400L * 365 : (long)after;
+                snprintf(err->detail, sizeof(err->detail), "HTTP %ld, Retry-After %ld s", code,
+                         o.retry_after_s);
+            }
         }
         return o;
     } else if (connect_code >= 300) {
@@ -502,8 +505,13 @@ static mdr_cloud_status call(mdr_http_client *c, const mdr_http_request *req,
             if (o.retry_after_s > 0) {
                 /* Honour Retry-After; when it is longer than we may wait, give up now. */
                 wait = o.retry_after_s * 1000;
-                if (wait > s.backoff_max_ms)
+                if (wait > s.backoff_max_ms) {
                     can_retry = 0;
+                    snprintf(err->detail, sizeof(err->detail),
+                             "HTTP %ld, Retry-After %ld s: longer than this client may wait "
+                             "(%ld ms), not retried",
+                             err->http_status, o.retry_after_s, s.backoff_max_ms);
+                }
             } else {
                 wait = backoff_ms(&s, attempts);
             }

@@ -69,15 +69,17 @@ static void admin_clock(sbx_request *req, sbx_reply *rep)
 static void admin_faults(sbx_request *req, sbx_reply *rep)
 {
     const char *path = NULL;
-    int64_t status = 0, delay = 0, count = 1;
+    int64_t status = 0, delay = 0, count = 1, retry_after = -1;
     int cut = 0, drop = 0, hold = 0;
     int hs = sbx_body_int64(req, rep, "status", &status);
     int hd = hs < 0 ? -1 : sbx_body_int64(req, rep, "delay_ms", &delay);
     int hc = hd < 0 ? -1 : sbx_body_bool(req, rep, "cut_body", &cut);
     int hr = hc < 0 ? -1 : sbx_body_bool(req, rep, "drop", &drop);
     int hh = hr < 0 ? -1 : sbx_body_bool(req, rep, "hold", &hold);
+    int ha;
     if (hh < 0 || sbx_body_string(req, rep, "path", &path) < 0 ||
-        sbx_body_int64(req, rep, "count", &count) < 0)
+        sbx_body_int64(req, rep, "count", &count) < 0 ||
+        (ha = sbx_body_int64(req, rep, "retry_after", &retry_after)) < 0)
         return;
     int kinds = (hs == 1) + (hd == 1) + (hc == 1 && cut) + (hr == 1 && drop) + (hh == 1 && hold);
     if (!path || !*path || kinds != 1 || count < 1 || (hs == 1 && (status < 100 || status > 599)) ||
@@ -87,6 +89,13 @@ static void admin_faults(sbx_request *req, sbx_reply *rep)
                         "cut_body: true, drop: true or hold: true, and count >= 1");
         return;
     }
+    if (ha == 1 && (hs != 1 || retry_after < 0 || retry_after > 86400)) {
+        sbx_reply_error(rep, 400, "invalid_parameter",
+                        "retry_after (0-86400 seconds) goes with status only");
+        return;
+    }
+    if (ha != 1)
+        retry_after = status == 429 ? 1 : 0; /* a 429 always says when to come back */
     core_state *cs = core_of(req->ctx);
     if (cs->fault_n == cs->fault_cap) {
         size_t cap = cs->fault_cap ? cs->fault_cap * 2 : 8;
@@ -106,6 +115,7 @@ static void admin_faults(sbx_request *req, sbx_reply *rep)
               : drop    ? FAULT_DROP
                         : FAULT_HOLD;
     f->status = (int)status;
+    f->retry_after_s = (int)retry_after;
     f->delay_ms = delay;
     f->remaining = (int)count;
     sbx_reply_ok(rep);

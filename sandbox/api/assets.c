@@ -370,7 +370,9 @@ static int parse_query(sbx_request *req, sbx_reply *rep, asset_query *q, int lis
         q->isolated = iso;
     for (size_t i = 0; q->statuses && i < json_object_array_length(q->statuses); i++) {
         const char *s = json_object_get_string(json_object_array_get_idx(q->statuses, i));
-        int ok = 0;
+        /* BLOCKED: a status of older documentation that public clients still list; no
+         * asset has it today, so it matches none. */
+        int ok = strcmp(s, "BLOCKED") == 0;
         for (int k = 0; k < 5; k++)
             ok |= strcmp(asset_status_names[k], s) == 0;
         if (!ok) {

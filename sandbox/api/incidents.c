@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const incident_fields[] = {"incident_id",
                                               "incident_number",
@@ -160,7 +161,8 @@ static int inc_matches(sbx_request *req, const inc_query *q, const incident *inc
         for (size_t k = 0; k < inc->response_count && !hit; k++) {
             const response *r = &inc->responses[k];
             hit = (!api_nonempty(q->resp_statuses) ||
-                   in_list(q->resp_statuses, response_statuses[r->status])) &&
+                   in_list(q->resp_statuses, response_statuses[r->status]) ||
+                   (r->status == 0 && in_list(q->resp_statuses, "New"))) &&
                   (!api_nonempty(q->resp_types) || in_list(q->resp_types, r->type));
         }
         if (!hit)
@@ -270,6 +272,29 @@ static void incidents_details(sbx_request *req, sbx_reply *rep)
     sbx_reply_json(rep, 200, o);
 }
 
+/* The asset an affected host names, in the form the API uses ("HOST:0xASSETID"): the asset
+ * must exist, be visible to the caller's connection (another tenant's asset does not exist
+ * for a restricted connection, as in assets/details) and have that host name (compared
+ * case-insensitively, as the host_names filter does). -1 otherwise. */
+static long affected_host_find(sbx_request *req, const char *s)
+{
+    core_state *cs = core_of(req->ctx);
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s)
+        return -1;
+    long ai = asset_find(cs, colon + 1);
+    if (ai < 0)
+        return -1;
+    const asset *a = &cs->assets[ai];
+    const char *host = asset_str(cs, a, AS_HOST);
+    size_t hl = (size_t)(colon - s);
+    if (strlen(host) != hl || strncasecmp(host, s, hl) != 0)
+        return -1;
+    if (!req->ctx->tenant_visible(req->ctx, req->conn, asset_tenant_name(req->ctx, a)))
+        return -1;
+    return ai;
+}
+
 static void incidents_create(sbx_request *req, sbx_reply *rep)
 {
     core_state *cs = core_of(req->ctx);
@@ -306,10 +331,13 @@ static void incidents_create(sbx_request *req, sbx_reply *rep)
     }
     size_t nh = hosts ? json_object_array_length(hosts) : 0;
     uint32_t *hv = calloc(nh ? nh : 1, sizeof *hv);
+    if (!hv) {
+        sbx_reply_error(rep, 500, "internal", "out of memory");
+        return;
+    }
     for (size_t h = 0; h < nh; h++) {
         const char *s = json_object_get_string(json_object_array_get_idx(hosts, h));
-        const char *colon = strrchr(s, ':');
-        long ai = asset_find(cs, colon ? colon + 1 : s);
+        long ai = affected_host_find(req, s);
         if (ai < 0) {
             free(hv);
             sbx_reply_error(rep, 400, "invalid_parameter",

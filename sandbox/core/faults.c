@@ -45,7 +45,8 @@ int core_path_matches(const char *fault_path, const char *url)
     return fl == ul || url[ul - fl - 1] == '/'; /* whole segments only */
 }
 
-fault_kind core_take_fault(sbx_ctx *ctx, const char *path, int *status, int64_t *delay_ms)
+fault_kind core_take_fault(sbx_ctx *ctx, const char *path, int *status, int *retry_after_s,
+                           int64_t *delay_ms)
 {
     core_state *cs = core_of(ctx);
     for (size_t i = 0; i < cs->fault_n; i++) {
@@ -54,6 +55,7 @@ fault_kind core_take_fault(sbx_ctx *ctx, const char *path, int *status, int64_t 
             continue;
         fault_kind k = f->kind;
         *status = f->status;
+        *retry_after_s = f->retry_after_s;
         *delay_ms = f->delay_ms;
         if (--f->remaining <= 0) {
             free(f->path);
@@ -63,6 +65,35 @@ fault_kind core_take_fault(sbx_ctx *ctx, const char *path, int *status, int64_t 
         return k;
     }
     return FAULT_NONE;
+}
+
+int core_rate_take(sbx_ctx *ctx, sbx_conn *conn, int *retry_after_s)
+{
+    core_state *cs = core_of(ctx);
+    if (cs->rate_per_s <= 0 || !conn)
+        return 1;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t now_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    if (conn->rate_at_us == 0) {
+        conn->rate_tokens = cs->rate_burst;
+    } else if (now_us > conn->rate_at_us) {
+        conn->rate_tokens += (double)(now_us - conn->rate_at_us) / 1e6 * cs->rate_per_s;
+        if (conn->rate_tokens > cs->rate_burst)
+            conn->rate_tokens = cs->rate_burst;
+    }
+    conn->rate_at_us = now_us;
+    if (conn->rate_tokens >= 1) {
+        conn->rate_tokens -= 1;
+        return 1;
+    }
+    /* Whole seconds, rounded up: after waiting that long a token is surely there. */
+    double wait_s = (1 - conn->rate_tokens) / cs->rate_per_s;
+    long s = (long)wait_s;
+    if ((double)s < wait_s)
+        s++;
+    *retry_after_s = s < 1 ? 1 : s > 86400 ? 86400 : (int)s;
+    return 0;
 }
 
 void core_faults_init(sbx_ctx *ctx)

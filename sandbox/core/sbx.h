@@ -49,6 +49,10 @@ typedef struct sbx_conn {
     char live_jti[33];     /* the one refresh token that may still be spent ("" = none) */
     int64_t live_exp_ms;   /* its expiry */
     int live_from_console; /* 1: made in the console (24 h), 0: by session/confirm (7 d) */
+    /* the public API's rate limit (core/faults.c): tokens left in the connection's bucket,
+     * and when it was last filled (monotonic clock, µs; 0 = never used: a full bucket) */
+    double rate_tokens;
+    int64_t rate_at_us;
 } sbx_conn;
 
 /* ---------------------------------------------------------------- context */
@@ -151,7 +155,8 @@ typedef struct sbx_reply {
     char *body; /* malloc'd */
     size_t len;
     char content_type[96];
-    char *filename; /* raw bytes: Content-Disposition attachment; filename="…" (or NULL) */
+    char *filename;    /* raw bytes: Content-Disposition attachment; filename="…" (or NULL) */
+    int retry_after_s; /* > 0: a Retry-After header (seconds) goes with the answer */
 } sbx_reply;
 
 /* JSON reply; takes ownership of obj (json_object_put after serialising). */

@@ -115,6 +115,19 @@ static int authenticate(sbx_server *srv, const sbx_route_entry *route, struct MH
     return 0;
 }
 
+/* The public API's rate limit, per API connection (core_rate_take): a call past it is 429
+ * with a Retry-After header and changes nothing. The service side is not limited. */
+static int rate_limited(const sbx_route_entry *route, sbx_request *req, sbx_reply *rep)
+{
+    int after = 0;
+    if (route->auth != SBX_AUTH_ACCESS || core_rate_take(req->ctx, req->conn, &after))
+        return 0;
+    sbx_reply_error(rep, 429, "rate_limited",
+                    "too many requests for this API connection; retry after %d s", after);
+    rep->retry_after_s = after;
+    return 1;
+}
+
 static int parse_body(const sbx_route_entry *route, struct MHD_Connection *con, pending *p,
                       sbx_request *req, sbx_reply *rep, sbx_part **parts)
 {
@@ -178,6 +191,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *con, sbx_reply *rep, in
         snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", rep->filename);
         MHD_add_response_header(res, "Content-Disposition", disp);
     }
+    if (rep->retry_after_s > 0) {
+        char after[24];
+        snprintf(after, sizeof after, "%d", rep->retry_after_s);
+        MHD_add_response_header(res, "Retry-After", after);
+    }
     enum MHD_Result r = MHD_queue_response(con, (unsigned)rep->status, res);
     MHD_destroy_response(res);
     return r;
@@ -191,13 +209,13 @@ static enum MHD_Result handle(sbx_server *srv, struct MHD_Connection *con, const
     sbx_request req = {0};
     sbx_part *parts = NULL;
     int is_admin = strncmp(url, "/admin/", 7) == 0;
-    int fault_status = 0;
+    int fault_status = 0, fault_retry_after = 0;
     int64_t delay = 0;
     fault_kind fk = FAULT_NONE;
 
     pthread_mutex_lock(&ctx->lock);
     if (!is_admin)
-        fk = core_take_fault(ctx, url, &fault_status, &delay);
+        fk = core_take_fault(ctx, url, &fault_status, &fault_retry_after, &delay);
     pthread_mutex_unlock(&ctx->lock);
 
     if (fk == FAULT_DROP) {
@@ -228,6 +246,7 @@ static enum MHD_Result handle(sbx_server *srv, struct MHD_Connection *con, const
         p->too_large ? NULL : router_match(srv->router, method, url, scratch, &req, &path_known);
     if (fk == FAULT_STATUS) {
         sbx_reply_error(&rep, fault_status, "injected_fault", "fault injected by the sandbox");
+        rep.retry_after_s = fault_retry_after;
     } else if (p->too_large) {
         sbx_reply_error(&rep, 413, "too_large", "the body is larger than %u bytes", MAX_BODY);
     } else if (!route) {
@@ -235,7 +254,7 @@ static enum MHD_Result handle(sbx_server *srv, struct MHD_Connection *con, const
             sbx_reply_error(&rep, 405, "method_not_allowed", "%s is not allowed here", method);
         else
             sbx_reply_error(&rep, 404, "not_found", "no such endpoint");
-    } else if (authenticate(srv, route, con, &req, &rep) == 0 &&
+    } else if (authenticate(srv, route, con, &req, &rep) == 0 && !rate_limited(route, &req, &rep) &&
                parse_body(route, con, p, &req, &rep, &parts) == 0) {
         rep.status = 200;
         route->handler(&req, &rep);

@@ -23,6 +23,7 @@ typedef struct fault {
     char *path;
     fault_kind kind;
     int status;
+    int retry_after_s; /* FAULT_STATUS: the Retry-After header (0 = none) */
     int64_t delay_ms;
     int remaining;
 } fault;
@@ -37,7 +38,8 @@ typedef struct log_entry {
 
 void core_log_request(sbx_ctx *ctx, const char *method, const char *path, int status,
                       const char *client_id);
-fault_kind core_take_fault(sbx_ctx *ctx, const char *path, int *status, int64_t *delay_ms);
+fault_kind core_take_fault(sbx_ctx *ctx, const char *path, int *status, int *retry_after_s,
+                           int64_t *delay_ms);
 /* Whether an injected fault's or a log query's path names the URL (whole segments, from
  * the end). */
 int core_path_matches(const char *fault_path, const char *url);
@@ -48,6 +50,13 @@ void core_faults_init(sbx_ctx *ctx);
 void core_hold(sbx_ctx *ctx);
 int core_held_count(sbx_ctx *ctx);
 int core_release_held(sbx_ctx *ctx, int closing); /* returns how many were held */
+/* The public API's rate limit: a token bucket per API connection, filled at
+ * cs->rate_per_s up to cs->rate_burst on the monotonic clock (the admin clock never moves
+ * it). Takes one token and returns 1, or returns 0 with the seconds until one is there in
+ * *retry_after_s (at least 1). Always 1 when the limit is off (rate_per_s == 0). */
+int core_rate_take(sbx_ctx *ctx, sbx_conn *conn, int *retry_after_s);
+#define CORE_RATE_DEFAULT_PER_S 100   /* --rate-limit's default: 100 requests/s sustained */
+#define CORE_RATE_DEFAULT_BURST 10000 /* after a burst of 10,000 */
 
 /* ---- assets: compact, strings in one arena (core/store.c) */
 typedef struct asset {
@@ -96,6 +105,8 @@ typedef struct core_state {
     int closing;              /* the server is stopping: nothing waits any more */
     log_entry *log;
     size_t log_n, log_cap;
+    /* the public API's rate limit per connection (--rate-limit; 0 = off) */
+    double rate_per_s, rate_burst;
     /* list caches (api/assets.c owns them and frees them in its module's fini) */
     struct list_cache *caches;
     int dirty;

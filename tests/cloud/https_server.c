@@ -2,6 +2,7 @@
  *   ok            200 {"ok": true}
  *   flaky         503 with a JSON error twice, then 200
  *   ratelimit     429 with Retry-After: 1 once, then 200
+ *   ratelimit-long  always 429 with Retry-After: 3600
  *   cut           once: declares 1000 bytes, sends 10 and closes; then 200
  *   down          always 503
  *   bad-request   400 {"error": {"code": "invalid_code", "message": "…"}}
@@ -131,6 +132,11 @@ static enum MHD_Result dispatch(test_server *s, struct MHD_Connection *c, const 
     if (strcmp(url, "/api/ratelimit") == 0)
         return n == 1 ? answer(c, 429, "{\"error\": {\"code\": \"too_many_requests\"}}", "1")
                       : answer(c, 200, "{\"ok\": true}", NULL);
+    if (strcmp(url, "/api/ratelimit-long") == 0)
+        return answer(c, 429,
+                      "{\"error\": {\"code\": \"rate_limited\", \"message\": \"too many "
+                      "requests\"}}",
+                      "3600");
     if (strcmp(url, "/api/cut") == 0)
         return n == 1 ? streamed(c, 1000, cut_reader) : answer(c, 200, "{\"ok\": true}", NULL);
     if (strcmp(url, "/api/down") == 0)

@@ -262,15 +262,46 @@ static void http__429_honours_retry_after(void)
     CU_ASSERT_EQUAL(post(c, "ratelimit", 1, &err), MDR_CLOUD_OK);
     int64_t elapsed = monotonic_ms() - start;
     CU_ASSERT_EQUAL(test_server_calls(extra_server, "/api/ratelimit"), 2);
-    CU_ASSERT(elapsed >= 1000); /* the backoff alone would have waited at most 10 ms */
-    CU_ASSERT(elapsed < 5000);
+    CU_ASSERT_EQUAL(err.attempts, 2); /* retried once, after the given second */
+    CU_ASSERT(elapsed >= 1000);       /* the backoff alone would have waited at most 10 ms */
+    mdr_http_stats stats;
+    mdr_http_client_stats(c, &stats);
+    CU_ASSERT_EQUAL(stats.retries, 1);
     /* A Retry-After longer than the sleep cap: give up at once rather than call early. */
     test_server_reset(extra_server);
     mdr_http_client *impatient = client_for(extra_server, (mdr_http_config){.backoff_max_ms = 500});
     CU_ASSERT_EQUAL(post(impatient, "ratelimit", 1, &err), MDR_CLOUD_ERR_HTTP);
     CU_ASSERT_EQUAL(err.http_status, 429);
+    CU_ASSERT_EQUAL(err.attempts, 1);
     CU_ASSERT_EQUAL(test_server_calls(extra_server, "/api/ratelimit"), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.detail, "Retry-After 1 s: longer than this client may wait"));
     mdr_http_client_free(impatient);
+    /* An hour: far beyond the cap (2 s here). The call fails at once (a retry is the only
+     * thing that sleeps) with the service's error and a detail that says why. */
+    CU_ASSERT_EQUAL(post(c, "ratelimit-long", 1, &err), MDR_CLOUD_ERR_HTTP);
+    mdr_http_client_stats(c, &stats);
+    CU_ASSERT_EQUAL(stats.retries, 1); /* still the one above: no sleep, no second call */
+    CU_ASSERT_EQUAL(test_server_calls(extra_server, "/api/ratelimit-long"), 1);
+    CU_ASSERT_EQUAL(err.http_status, 429);
+    CU_ASSERT_STRING_EQUAL(err.service_code, "rate_limited");
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.detail, "Retry-After 3600 s: longer than this client may "
+                                              "wait (2000 ms), not retried"));
+    mdr_http_client_free(c);
+}
+
+static void http__429_of_a_call_not_idempotent_is_not_retried(void)
+{
+    reset();
+    mdr_http_client *c = client_for(extra_server, (mdr_http_config){0});
+    mdr_cloud_error err;
+    CU_ASSERT_EQUAL(post(c, "ratelimit", 0, &err), MDR_CLOUD_ERR_HTTP);
+    CU_ASSERT_EQUAL(err.http_status, 429);
+    CU_ASSERT_EQUAL(err.attempts, 1);
+    CU_ASSERT_EQUAL(test_server_calls(extra_server, "/api/ratelimit"), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.detail, "HTTP 429, Retry-After 1 s"));
+    mdr_http_stats stats;
+    mdr_http_client_stats(c, &stats);
+    CU_ASSERT_EQUAL(stats.retries, 0);
     mdr_http_client_free(c);
 }
 
@@ -589,6 +620,7 @@ int main(void)
     ADD(http__idempotent_call_retries_5xx);
     ADD(http__call_not_marked_idempotent_is_never_retried);
     ADD(http__429_honours_retry_after);
+    ADD(http__429_of_a_call_not_idempotent_is_not_retried);
     ADD(http__cut_body_is_retried_when_idempotent);
     ADD(http__service_errors_are_reported_with_their_code);
     ADD(http__timeout_is_reported);

@@ -178,6 +178,62 @@ output_file)
   [ "$(jqo '.error.code')" = "output_failed" ] || fail "error object for an unwritable file"
   pass ;;
 
+output_stale_partials)
+  # A killed export leaves PATH.partial.XXXXXX; the next export to PATH removes the partials
+  # no live writer holds a lock on, and keeps the one of an export still running.
+  out=$work/out.txt
+  partials() { # regular files named as out.txt's partials
+    find "$work" -maxdepth 1 -type f -name 'out.txt.partial.*' -printf '%f\n' |
+      grep -E '^out\.txt\.partial\.[A-Za-z0-9]{6}$' | sort
+  }
+  # start_export NAME GO: an export held by echo until the file GO exists; sets BG, waits
+  # until its partial file exists (a new name) and sets NEWP to it
+  start_export() {
+    local before; before=$(partials)
+    "$KSC_HOST" --config "$HOSTDIR/ksc-host.conf" call --output "$out" echo.file \
+      "{\"text\":\"$1\",\"hold_until\":\"$2\"}" >"$work/$1.out" 2>"$work/$1.err" &
+    BG=$!
+    NEWP=
+    for _ in $(seq 600); do
+      NEWP=$(comm -13 <(echo "$before") <(partials) | head -1)
+      [ -n "$NEWP" ] && return 0
+      kill -0 "$BG" 2>/dev/null || fail "export $1 ended before writing: $(cat "$work/$1.err")"
+      sleep 0.1
+    done
+    fail "export $1 made no partial file"
+  }
+  # 1. an export killed mid-way leaves its partial behind
+  start_export killed "$work/never"
+  killed=$NEWP
+  kill -9 "$BG"; wait "$BG" 2>/dev/null
+  [ -f "$work/$killed" ] || fail "the killed export left no partial (the case tests nothing)"
+  # more leftovers: one held by nobody, and names that are not this target's partials
+  : >"$work/out.txt.partial.AbC123"
+  : >"$work/other.txt.partial.XyZ789"
+  : >"$work/out.txt.partial.keep"
+  echo victim >"$work/victim"; ln -s "$work/victim" "$work/out.txt.partial.Sym123"
+  # 2. the next export to the same path removes the dead writers' partials
+  start_export running "$work/go"
+  running=$NEWP
+  [ ! -e "$work/$killed" ] || fail "the killed export's partial $killed was not removed"
+  [ ! -e "$work/out.txt.partial.AbC123" ] || fail "a partial held by nobody was not removed"
+  # 3. an export that runs meanwhile keeps the partial of the one still writing
+  run call --output "$out" echo.file '{"text":"meanwhile"}'
+  expect_rc 0 "an export while another runs"
+  [ "$(cat "$out")" = "meanwhile" ] || fail "content of the concurrent export"
+  [ -f "$work/$running" ] || fail "the partial of a running export ($running) was removed"
+  : >"$work/go"
+  wait "$BG"; rc=$?
+  [ "$rc" -eq 0 ] || fail "the held export failed (exit $rc): $(cat "$work/running.err")"
+  [ "$(cat "$out")" = "running" ] || fail "content of the held export"
+  # 4. only this target's partials are touched, never through a symlink
+  [ -z "$(partials)" ] || fail "partials left: $(partials)"
+  [ -f "$work/other.txt.partial.XyZ789" ] || fail "another target's partial was removed"
+  [ -f "$work/out.txt.partial.keep" ] || fail "a file not named as a partial was removed"
+  [ -L "$work/out.txt.partial.Sym123" ] && [ "$(cat "$work/victim")" = victim ] ||
+    fail "a symlink named as a partial was followed or removed"
+  pass ;;
+
 env_reload)
   run config set-env ECHO_X first; expect_rc 0
   run call echo.env '{"key":"ECHO_X"}'; expect_rc 0

@@ -1,7 +1,8 @@
 /*
  * echo_module.c — a tiny module for ksc-host's tests. Each action makes one host service
  * observable: notify (echo.say), env_get (echo.env), now_ms (echo.clock), file output
- * (echo.file), ksn_install (echo.ksn_install), devices_foreach (echo.devices), secret_key
+ * (echo.file; "hold_until": PATH keeps it writing until PATH exists, so a test can kill the
+ * host mid-export), ksn_install (echo.ksn_install), devices_foreach (echo.devices), secret_key
  * (echo.secret). Its config file can make init fail (fail_init=object|bare). Built twice: as `echo`
  * (this ABI) and as `echo_old` with ECHO_ABI_MAJOR=2, which the host must refuse.
  */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef ECHO_ABI_MAJOR
 #define ECHO_ABI_MAJOR KSC_PLUGIN_ABI_MAJOR
@@ -109,6 +111,14 @@ static ksc_status file(ksc_module *m, const ksc_call *call, char **out)
     }
     call->output->begin(call->output->ctx, "text/plain", "echo.txt");
     call->output->write(call->output->ctx, text, strlen(text));
+    json_object *h;
+    const char *hold =
+        req && json_object_object_get_ex(req, "hold_until", &h) ? json_object_get_string(h) : NULL;
+    /* Waits for the test's go (a file), at most 10 minutes; the test usually kills us. */
+    for (int i = 0; hold && i < 60000 && access(hold, F_OK) != 0; i++) {
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     json_object_put(req);
     if (should_fail)
         return fail(m, KSC_ERR_FAILED, "export_failed", "the export failed half-way", out);

@@ -1,6 +1,6 @@
-"""Faults from the sandbox (5xx, cut bodies, dropped connections, answers withheld past the
-timeout) during activation, token refresh and KSN install; the host process killed around a
-token refresh. Expected: clear errors, retries only where safe, no lost session, nothing
+"""Faults from the sandbox (5xx, 429 with Retry-After, cut bodies, dropped connections,
+answers withheld past the timeout) during activation, token refresh and KSN install; the host
+process killed around a token refresh. Expected: clear errors, retries only where safe, no lost session, nothing
 half-installed; after a kill the module works, or in the one window says sign-in is needed.
 
 Nothing here races the wall clock: the module's timeouts are generous, a timeout is caused by
@@ -40,6 +40,28 @@ def _():
     st = status().ok()
     expect(st["next_step"] == "activation_code", st)
     expect(count("activation/status") == 3, sbx.requests("activation/status"))
+
+
+@suite.case("faults__429_waits_retry_after_then_retries_once")
+def _():
+    sbx.requests(clear=True)
+    sbx.fault("activation/status", status=429, retry_after=1)
+    st = status().ok()
+    expect(st["next_step"] == "activation_code", st)
+    log = [r for r in sbx.requests("activation/status") if r["path"].endswith("activation/status")]
+    expect([r["status"] for r in log] == [429, 200], log)
+    # the request log's times are the sandbox clock, which nothing moved meanwhile
+    expect(log[1]["time"] - log[0]["time"] >= 1000, "retried before Retry-After", log)
+
+
+@suite.case("faults__429_longer_than_the_client_waits_fails_at_once")
+def _():
+    sbx.requests(clear=True)
+    sbx.fault("activation/status", status=429, retry_after=3600)
+    r = status()
+    r.fails("cloud_http")
+    expect("429" in r.error["message"], r)
+    expect(count("activation/status") == 1, "called again before Retry-After")
 
 
 @suite.case("faults__5xx_on_activate_not_retried_nothing_changed")

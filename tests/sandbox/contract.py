@@ -256,6 +256,17 @@ def assets__every_filter_and_they_and_together():
         want = [x for x in sample if pred(x)]
         assert [x["asset_id"] for x in got] == [x["asset_id"] for x in want], key
         assert ok(call("assets/count", {key: value}))["count"] == len(want), key
+    # every status the public clients' documentation lists is accepted, BLOCKED (older docs)
+    # included; no asset has it, so it matches none; an unknown status is refused
+    for st in ("OK", "WARNING", "CRITICAL", "ABSENT", "OFFLINE", "BLOCKED"):
+        want = [x for x in sample if x["status"] == st]
+        assert ok(call("assets/count", {"statuses": [st]}))["count"] == len(want), st
+        assert [x["asset_id"] for x in all_assets({"statuses": [st]})] == [x["asset_id"] for x in want], st
+    assert ok(call("assets/count", {"statuses": ["BLOCKED"]}))["count"] == 0
+    assert ok(call("assets/count", {"statuses": ["BLOCKED", "OK"]}))["count"] == \
+        len([x for x in sample if x["status"] == "OK"])
+    err(call("assets/count", {"statuses": ["blocked"]}), 400)
+    err(call("assets/list", {"statuses": ["LOST"]}), 400)
     both = all_assets({"os_version": "Windows", "statuses": ["OK"]})
     assert both and all("Windows" in x["os_version"] and x["status"] == "OK" for x in both)
     assert len(both) < len(all_assets({"os_version": "Windows"}))
@@ -380,6 +391,12 @@ def tenants__connection_sees_only_its_tenants():
     err(call("assets/details", {"asset_id": other["asset_id"]}, t), 404)
     incs = ok(call("incidents/list", {"page_size": 100}, t))
     assert all(i["tenant_name"] == names[0] for i in incs)
+    # incidents/create on another tenant's host: that asset does not exist for this connection
+    n_before = ok(call("incidents/count"))["count"]
+    e = err(call("incidents/create", {"summary": "cross-tenant",
+                                      "affected_hosts": [f"{other['host_name']}:{other['asset_id']}"]}, t), 400)
+    assert e["error"]["code"] == "invalid_parameter", e
+    assert ok(call("incidents/count"))["count"] == n_before  # nothing was created
     SB.admin("connections", {"name": "x", "tenants": ["no such tenant"]}, status=400)
 
 
@@ -450,6 +467,28 @@ def incidents__create_close_history():
         created.pop(k), det.pop(k)
     assert det == created
     err(call("incidents/create", {"priority": "HIGH"}), 400)
+    # affected hosts: HOST:0xASSETID whose HOST is that asset's host name (any case); the
+    # error is the one of an unknown asset, and nothing is created
+    other = ok(call("assets/list", {"page_size": 2}))[1]
+    n_before = ok(call("incidents/count"))["count"]
+    for bad in (f"{other['host_name']}:{asset['asset_id']}",  # another asset's host name
+                f"nosuchhost:{asset['asset_id']}",
+                asset["asset_id"],                          # no HOST part
+                f":{asset['asset_id']}",
+                f"{asset['host_name']}:0x{'0' * 32}"):      # no such asset
+        e = err(call("incidents/create", {"summary": "bad host", "affected_hosts": [bad]}), 400)
+        assert e["error"]["code"] == "invalid_parameter" and bad in e["error"]["message"], e
+    assert ok(call("incidents/count"))["count"] == n_before
+    lower = ok(call("incidents/create", {"summary": "case", "affected_hosts":
+                                         [f"{asset['host_name'].lower()}:{asset['asset_id']}"]}))
+    assert lower["affected_hosts_mappings"][0]["host_name"] == asset["host_name"], lower
+    # a connection restricted to a tenant creates incidents on its own tenant's hosts
+    names = sorted({x["tenant_name"] for x in all_assets({}) if x["tenant_name"]})
+    t = SB.connect("Tenant creator", "full", [names[0]])
+    mine = all_assets({"tenants_names": [names[0]]})[0]
+    made = ok(call("incidents/create", {"summary": "own tenant",
+                                        "affected_hosts": [f"{mine['host_name']}:{mine['asset_id']}"]}, t))
+    assert made["tenant_name"] == names[0], made
     err(call("incidents/close", {"incident_id": created["incident_id"], "resolution_status": "MAYBE"}), 400)
     ok(call("incidents/close", {"incident_id": created["incident_id"], "resolution_status": "FALSE_POSITIVE",
                                 "summary": "not a threat"}))
@@ -585,6 +624,72 @@ def faults__status_delay_cut_drop():
         pass
     ok(call("assets/count"))
     SB.admin("faults", {"path": "x", "status": 503, "drop": True}, status=400)
+
+
+@test
+def faults__injected_429_says_retry_after():
+    SB.admin("faults", {"path": "assets/count", "status": 429})
+    r = call("assets/count")
+    err(r, 429)
+    assert r.headers.get("Retry-After") == "1", r.headers  # the default
+    SB.admin("faults", {"path": "assets/count", "status": 429, "retry_after": 7})
+    r = call("assets/count")
+    err(r, 429)
+    assert r.headers.get("Retry-After") == "7", r.headers
+    SB.admin("faults", {"path": "assets/count", "status": 503, "retry_after": 2})
+    r = call("assets/count")
+    err(r, 503)
+    assert r.headers.get("Retry-After") == "2", r.headers
+    SB.admin("faults", {"path": "assets/count", "status": 503})
+    r = call("assets/count")
+    err(r, 503)
+    assert "Retry-After" not in r.headers, r.headers  # only a 429 has one by default
+    r = call("assets/count")
+    assert r.status_code == 200 and "Retry-After" not in r.headers
+    SB.admin("faults", {"path": "x", "delay_ms": 5, "retry_after": 1}, status=400)
+    SB.admin("faults", {"path": "x", "status": 429, "retry_after": -1}, status=400)
+    SB.admin("faults", {"path": "x", "status": 429, "retry_after": 86401}, status=400)
+
+
+@test
+def rate_limit__per_connection_token_bucket_with_retry_after():
+    sb = Sandbox(BIN, "--assets", "50", "--incidents", "5", "--rate-limit", "1/3")
+    try:
+        cid, access, _ = sb.connect("limited")
+        # the bucket starts full: 3 calls pass whatever the machine's speed; at 1 call/s
+        # refilled, one of the next 50 is refused (they cannot take 47 s)
+        for _ in range(3):
+            ok(sb.post(cid, "assets/count", {}, access))
+        for _ in range(50):
+            r = sb.post(cid, "assets/count", {}, access)
+            if r.status_code != 200:
+                break
+        body = err(r, 429)
+        assert body["error"]["code"] == "rate_limited", body
+        assert r.headers.get("Retry-After") == "1", r.headers  # < 1 token short at 1/s
+        # another connection has its own bucket; the admin interface is never limited
+        other_cid, other_access, _ = sb.connect("other")
+        ok(sb.post(other_cid, "assets/count", {}, other_access))
+        for _ in range(5):
+            sb.admin("requests", {})
+        # waiting what Retry-After says is enough (the monotonic clock; moving the sandbox
+        # clock does not refill the bucket)
+        sb.admin("clock", {"advance_ms": 3600 * 1000 - 60 * 1000})
+        err(sb.post(cid, "assets/count", {}, access), 429)
+        time.sleep(int(r.headers["Retry-After"]))
+        ok(sb.post(cid, "assets/count", {}, access))
+        log = sb.admin("requests", {"path": "assets/count"})
+        assert any(x["status"] == 429 and x["client_id"] == cid for x in log), log
+    finally:
+        assert sb.stop() == 0
+    # the option's grammar
+    for bad in ("0/5", "5/0", "5", "x/5", "5/", "-1/5"):
+        try:
+            Sandbox(BIN, "--rate-limit", bad).stop()
+            raise AssertionError(f"--rate-limit {bad} was accepted")
+        except RuntimeError:
+            pass
+    Sandbox(BIN, "--assets", "10", "--incidents", "1", "--rate-limit", "off").stop()
 
 
 @test
