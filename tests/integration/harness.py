@@ -265,7 +265,9 @@ class Tinyproxy:
 # ---------------------------------------------------------------------------------------
 
 class World:
-    def __init__(self, sandbox_args=(), extra_ca=True, timeout_ms=4000, connect_timeout_ms=2000,
+    # Generous timeouts: a test never relies on the machine being quick. A case that needs a
+    # timeout makes the sandbox withhold the answer (fault hold) and sets a short one itself.
+    def __init__(self, sandbox_args=(), extra_ca=True, timeout_ms=60000, connect_timeout_ms=30000,
                  max_retries=2, sandbox=None):
         for tool in ("host", "sandbox", "plugins"):
             if not getattr(ARGS, tool):
