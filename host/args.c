@@ -28,6 +28,8 @@ static const char usage_text[] =
     "  ksn show [--server NAME]\n"
     "  config set-env KEY VALUE | config set-module MODULE KEY VALUE\n"
     "  clock advance MS | clock show\n"
+    "  audit [--as NAME] [--user U] [--server S] [--action A] [--since DATE|MS] [--limit N]\n"
+    "                                       the audit trail, newest first (main administrators)\n"
     "  help | --help | -h                   this text\n"
     "\n"
     "Exit codes: 0 ok, 1 the action failed, 2 usage, 3 denied, 4 invalid input.\n"

@@ -88,6 +88,18 @@ static const call_error_text TEXTS[] = {
       "El módulo {module} no pudo iniciarse; consulte el registro de la consola.",
       "Le module {module} n'a pas pu démarrer ; consultez le journal de la console.",
       "Impossibile avviare il modulo {module}; vedere il registro della console."}},
+    {"audit_denied",
+     {"Access denied: only the main administrator may read the audit trail ({user} is not one).",
+      "Доступ запрещен: журнал аудита может читать только главный администратор ({user} им не "
+      "является).",
+      "Zugriff verweigert: Nur der Hauptadministrator darf das Prüfprotokoll lesen ({user} ist "
+      "keiner).",
+      "Acceso denegado: solo el administrador principal puede leer el registro de auditoría "
+      "({user} no lo es).",
+      "Accès refusé : seul l'administrateur principal peut lire le journal d'audit ({user} ne "
+      "l'est pas).",
+      "Accesso negato: solo l'amministratore principale può leggere il registro di controllo "
+      "({user} non lo è)."}},
 };
 
 json_object *call_error_detail(const char *key, const char *value)

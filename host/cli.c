@@ -18,7 +18,7 @@ static const command commands[] = {
     {"login", cmd_login},     {"timer", cmd_timer},     {"notifications", cmd_notifications},
     {"user", cmd_user},       {"role", cmd_role},       {"server", cmd_server},
     {"devices", cmd_devices}, {"license", cmd_license}, {"ksn", cmd_ksn},
-    {"config", cmd_config},   {"clock", cmd_clock},
+    {"config", cmd_config},   {"clock", cmd_clock},     {"audit", cmd_audit},
 };
 
 /* No configuration to open: say how to make one. */

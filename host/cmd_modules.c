@@ -1,5 +1,6 @@
 /* cmd_modules.c — the commands that talk to modules: plugins, rights, call, login, timer. */
 #include "accounts.h"
+#include "audit.h"
 #include "call_errors.h"
 #include "args.h"
 #include "commands.h"
@@ -205,8 +206,8 @@ static const char *denied_message(const char *lang)
 }
 
 /* Checks every area of the action; on a denial prints the error object and returns 1. */
-static int deny_if_missing(host_ctx *ctx, const ksc_action *action, const char *user,
-                           const char *server, const char *lang)
+static int deny_if_missing(host_ctx *ctx, const char *module, const ksc_action *action,
+                           const char *user, const char *server, const char *lang)
 {
     json_object *missing = json_object_new_array();
     char titles[1024] = "";
@@ -226,6 +227,14 @@ static int deny_if_missing(host_ctx *ctx, const ksc_action *action, const char *
         json_object_put(missing);
         return 0;
     }
+    json_object *ids = json_object_new_array(); /* the audit record names areas, not titles */
+    for (size_t k = 0; k < json_object_array_length(missing); k++) {
+        json_object *id = NULL;
+        json_object_object_get_ex(json_object_array_get_idx(missing, k), "id", &id);
+        json_object_array_add(ids, json_object_get(id));
+    }
+    audit_denied(ctx, module, user, server, action->name, ids);
+    json_object_put(ids);
     char message[1400];
     snprintf(message, sizeof message, "%s%s", denied_message(lang), titles);
     json_object *details = json_object_new_object();
@@ -341,7 +350,7 @@ static int run_call(host_ctx *ctx, const args_parsed *a)
         json_object_object_add(d, "reason", json_object_new_string(reason));
         return call_error(lang, EXIT_INVALID, "invalid_json", d);
     }
-    if (deny_if_missing(ctx, action, user, server, lang)) {
+    if (deny_if_missing(ctx, owner->name, action, user, server, lang)) {
         free(request);
         return EXIT_DENIED;
     }

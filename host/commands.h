@@ -20,6 +20,7 @@ int cmd_license(host_ctx *ctx, int argc, char **argv);
 int cmd_ksn(host_ctx *ctx, int argc, char **argv);
 int cmd_config(host_ctx *ctx, int argc, char **argv);
 int cmd_clock(host_ctx *ctx, int argc, char **argv);
+int cmd_audit(host_ctx *ctx, int argc, char **argv);
 
 /* `init` runs before any config exists. */
 int cmd_init(int argc, char **argv);

@@ -51,6 +51,17 @@ const char *const host_migrations[] = {
     "UPDATE device_revision SET value = value + 1 WHERE id = 1; END;"
     "CREATE TRIGGER devices_revision_delete AFTER DELETE ON devices BEGIN "
     "UPDATE device_revision SET value = value + 1 WHERE id = 1; END;",
+    /* 3: the audit trail (services->audit, ABI 1.2, and the host's rights refusals):
+     * append-only, the triggers refuse any change or removal of a record. */
+    "CREATE TABLE audit(seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, "
+    "module TEXT NOT NULL, user TEXT NOT NULL, server TEXT, action TEXT NOT NULL, "
+    "result TEXT NOT NULL, record TEXT NOT NULL);"
+    "CREATE INDEX audit_by_user ON audit(user, seq);"
+    "CREATE INDEX audit_by_time ON audit(time_ms);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
+    "SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN "
+    "SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
 };
 
 const size_t host_migration_count = sizeof host_migrations / sizeof host_migrations[0];

@@ -5,6 +5,7 @@
 #include "services.h"
 
 #include "accounts.h"
+#include "audit.h"
 #include "clock.h"
 #include "devices.h"
 #include "env.h"
@@ -99,6 +100,11 @@ static uint64_t svc_devices_revision(ksc_host *h)
     return devices_revision(h->ctx);
 }
 
+static ksc_status svc_audit(ksc_host *h, const char *record_json)
+{
+    return audit_append(h->ctx, h->module, record_json);
+}
+
 static char *svc_ksn_settings_json(ksc_host *h, const char *server)
 {
     return json_take(ksn_settings(h->ctx, server));
@@ -176,5 +182,6 @@ int services_fill(struct ksc_host *handle, ksc_host_services *s)
     s->env_get = svc_env_get;
     s->background_connection = svc_background_connection;
     s->devices_revision = svc_devices_revision;
+    s->audit = svc_audit;
     return 0;
 }

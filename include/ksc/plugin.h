@@ -44,6 +44,9 @@
  *                    settings, license keys, .env, background connection), file output.
  *   1.1  2026-11-22  ksc_host_services.devices_revision: a number that changes with the device
  *                    inventory, so a module holding a copy can skip re-reading it.
+ *   1.2  2026-12-02  ksc_host_services.audit: the module hands the host one JSON record per
+ *                    change made through it (who, server, action, object, before/after,
+ *                    result); the host adds the time and a sequence number and keeps it.
  */
 #ifndef KSC_PLUGIN_H
 #define KSC_PLUGIN_H
@@ -56,7 +59,7 @@ extern "C" {
 #endif
 
 #define KSC_PLUGIN_ABI_MAJOR 1
-#define KSC_PLUGIN_ABI_MINOR 1
+#define KSC_PLUGIN_ABI_MINOR 2
 
 /* The one exported symbol: `const ksc_module_descriptor *ksc_plugin_entry(void);` */
 #define KSC_PLUGIN_ENTRY_SYMBOL "ksc_plugin_entry"
@@ -229,6 +232,17 @@ typedef struct ksc_host_services {
      * keeping a copy of devices_foreach can skip reading 100,000 devices when it has not
      * changed. 0 when unknown: the module must read the inventory. */
     uint64_t (*devices_revision)(ksc_host *host);
+
+    /* ---- 1.2 (check KSC_HAS_MEMBER and NULL before use) */
+
+    /* Append one record to the console's audit trail. `record_json` is one JSON object:
+     * {"user", "server", "action", "object": null | {"kind", "id", "name"}, "before": null |
+     * {…}, "after": null | {…}, "result": "ok" | an error code}; other members are kept as
+     * given. The host adds the time (its clock) and a sequence number; records are never
+     * changed or removed. It must hold no secret (no password, token, client secret, and
+     * activation codes masked). KSC_ERR_INVALID for a record that is not such an object or
+     * is larger than 64 KiB, KSC_ERR_FAILED when it cannot be stored. */
+    ksc_status (*audit)(ksc_host *host, const char *record_json);
 } ksc_host_services;
 
 /* ---------------------------------------------------------------------------------------

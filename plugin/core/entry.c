@@ -1,6 +1,7 @@
 /* entry.c — the module's only exported symbol and its lifecycle: the descriptor (built once
  * from the rights XML and the action table), init, shutdown, events, translate. */
 #include "actions.h"
+#include "audit.h"
 #include "cloud_link.h"
 #include "i18n.h"
 #include "log.h"
@@ -82,9 +83,11 @@ static void build_descriptor(void)
         return;
     }
     for (size_t i = 0; i < mdr_action_count; i++)
-        actions[i] = (ksc_action){sizeof(ksc_action), mdr_action_table[i].name,
-                                  mdr_rights_action_areas(r, mdr_action_table[i].name),
-                                  mdr_action_table[i].run, mdr_action_table[i].produces_file};
+        actions[i] =
+            (ksc_action){sizeof(ksc_action), mdr_action_table[i].name,
+                         mdr_rights_action_areas(r, mdr_action_table[i].name),
+                         mdr_action_table[i].audit ? mdr_audit_run : mdr_action_table[i].run,
+                         mdr_action_table[i].produces_file};
     descriptor = (ksc_module_descriptor){
         .size = sizeof(ksc_module_descriptor),
         .abi_major = KSC_PLUGIN_ABI_MAJOR,

@@ -74,6 +74,7 @@ typedef struct mdr_action_def {
     const char *name;
     ksc_action_fn run;
     int produces_file;
+    int audit; /* mdr_audit_kind (core/audit.h): 0 a read, else recorded in the audit trail */
 } mdr_action_def;
 
 /* actions.c */

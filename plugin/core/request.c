@@ -1,3 +1,4 @@
+#include "audit.h"
 #include "request.h"
 #include "reply.h"
 
@@ -251,8 +252,10 @@ ksc_status mdr_request_parse(const ksc_host_services *services, const ksc_call *
                              const mdr_field *fields, json_object **request, char **response)
 {
     mdr_request_error e;
-    if (mdr_request_validate(call->request_json, fields, request, &e) == 0)
+    if (mdr_request_validate(call->request_json, fields, request, &e) == 0) {
+        mdr_audit_request_valid(*request); /* from here the call may change something */
         return KSC_OK;
+    }
     ksc_status status = strcmp(e.code, "no_memory") == 0 ? KSC_ERR_NO_MEMORY : KSC_ERR_INVALID;
     return mdr_reply_error(services, call->lang, status, e.code, e.details, response);
 }

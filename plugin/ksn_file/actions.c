@@ -1,6 +1,8 @@
 /* ksn_file/actions.c — the KSN configuration file: its status, installing the newest one now, and
  * the rotation at every user login (notifications in the user's language). */
 #include "core/actions.h"
+#include "core/audit.h"
+#include "core/json_get.h"
 #include "core/cloud_codes.h"
 #include "core/host_view.h"
 #include "ksn_file.h"
@@ -180,12 +182,44 @@ static void notify(ksc_module *m, const mdr_login *login, ksc_notification_sever
     free(text);
 }
 
+/* The audit record of a rotation at login that installed a file or tried and failed: the
+ * user who logged in made it. Nothing to do (up to date, virtual, not active) is no change. */
+static void audit_rotation(ksc_module *m, const mdr_login *login, const mdr_ksn_update_result *r)
+{
+    if (r->outcome == MDR_KSN_UP_TO_DATE || r->outcome == MDR_KSN_VIRTUAL ||
+        r->outcome == MDR_KSN_NOT_ACTIVE)
+        return;
+    char result[64] = "ok";
+    if (r->outcome != MDR_KSN_INSTALLED) { /* the code mdr.ksn.update would answer */
+        ksc_call c = {sizeof c, "mdr.ksn.update", login->user, login->server, "en", "{}", NULL};
+        char *reply = NULL;
+        mdr_ksn_reply_failure(m, &c, r, &reply);
+        json_object *o = reply ? json_tokener_parse(reply) : NULL, *e = NULL;
+        json_object_object_get_ex(o, "error", &e);
+        snprintf(result, sizeof result, "%s", mdr_json_str(e, "code", "ksn_install_failed"));
+        json_object_put(o);
+        m->services->free(reply);
+    }
+    json_object *before = json_object_new_object(), *after = json_object_new_object();
+    json_object_object_add(before, "version", json_object_new_string(r->installed_before));
+    if (r->outcome == MDR_KSN_INSTALLED) {
+        json_object_object_add(after, "version", json_object_new_string(r->version));
+        json_object_object_add(after, "installed", json_object_new_boolean(1));
+    }
+    mdr_audit_event(m, "login", login->user, login->server, "mdr.ksn.update", "ksn_file",
+                    login->server, NULL, before, r->outcome == MDR_KSN_INSTALLED ? after : NULL,
+                    result);
+    json_object_put(before);
+    json_object_put(after);
+}
+
 void mdr_ksn_on_login(ksc_module *m, const mdr_login *login)
 {
     if (!login->user || !login->server)
         return;
     mdr_ksn_update_result r;
     mdr_ksn_update(m, login->server, login->user, "login", &r);
+    audit_rotation(m, login, &r);
     const char *params[] = {"version", r.version, "reason", NULL, NULL};
     char reason[600];
     switch (r.outcome) {

@@ -4,6 +4,7 @@
  * visibility: tenant_access.c; cloud calls: docs/cloud-api.md "Tenants". Reference:
  * docs/actions/tenants.md. */
 #include "core/actions.h"
+#include "core/audit.h"
 #include "licenses/delivery.h"
 #include "core/cloud_codes.h"
 #include "core/i18n.h"
@@ -524,6 +525,7 @@ ksc_status mdr_tenants_update(ksc_module *m, const ksc_call *call, char **respon
         json_object_put(req);
         return st;
     }
+    mdr_audit_before(tenant);
     int64_t now = mdr_now(m);
     mdr_rule_error e = {0};
     json_object *tenants = NULL, *v;
@@ -673,6 +675,7 @@ ksc_status mdr_tenants_delete(ksc_module *m, const ksc_call *call, char **respon
     json_object_put(req);
     if ((st = get_visible(m, call, id, &tenant, response)) != KSC_OK)
         return st;
+    mdr_audit_before(tenant);
     int64_t assets = mdr_json_int(tenant, "assets", 0);
     char name[128];
     snprintf(name, sizeof name, "%s", mdr_json_str(tenant, "name", ""));

@@ -16,6 +16,8 @@ struct ksc_host {
     pthread_mutex_t lock;
     char *lines[MAX_LINES];
     int line_count;
+    char *audits[MAX_LINES];
+    int audit_count;
     char path[512];
 };
 
@@ -147,6 +149,19 @@ static int fake_background_connection(ksc_host *h, const char *server)
     return 1;
 }
 
+static ksc_status fake_audit(ksc_host *h, const char *record_json)
+{
+    if (!record_json)
+        return KSC_ERR_INVALID;
+    pthread_mutex_lock(&h->lock);
+    if (h->audit_count < MAX_LINES)
+        h->audits[h->audit_count++] = host_strdup(record_json);
+    pthread_mutex_unlock(&h->lock);
+    if (getenv("FAKE_HOST_VERBOSE"))
+        fprintf(stderr, "[audit] %s\n", record_json);
+    return KSC_OK;
+}
+
 fake_host *fake_host_new(void)
 {
     ksc_host *h = calloc(1, sizeof *h);
@@ -182,6 +197,7 @@ fake_host *fake_host_new(void)
         .license_keys_json = fake_license_keys_json,
         .env_get = fake_env_get,
         .background_connection = fake_background_connection,
+        .audit = fake_audit,
     };
     return h;
 }
@@ -196,6 +212,8 @@ void fake_host_free(fake_host *h)
         fprintf(stderr, "fake_host: could not remove %s\n", h->dir);
     for (int i = 0; i < h->line_count; i++)
         free(h->lines[i]);
+    for (int i = 0; i < h->audit_count; i++)
+        free(h->audits[i]);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }
@@ -233,6 +251,32 @@ int fake_host_log_count(fake_host *h)
     int n = h->line_count;
     pthread_mutex_unlock(&h->lock);
     return n;
+}
+
+int fake_host_audit_count(fake_host *h)
+{
+    pthread_mutex_lock(&h->lock);
+    int n = h->audit_count;
+    pthread_mutex_unlock(&h->lock);
+    return n;
+}
+
+const char *fake_host_audit_record(fake_host *h, int i)
+{
+    pthread_mutex_lock(&h->lock);
+    const char *r = i >= 0 && i < h->audit_count ? h->audits[i] : NULL;
+    pthread_mutex_unlock(&h->lock);
+    return r;
+}
+
+int fake_host_audit_contains(fake_host *h, const char *needle)
+{
+    int found = 0;
+    pthread_mutex_lock(&h->lock);
+    for (int i = 0; i < h->audit_count && !found; i++)
+        found = strstr(h->audits[i], needle) != NULL;
+    pthread_mutex_unlock(&h->lock);
+    return found;
 }
 
 const char *fake_host_write_file(fake_host *h, const char *name, const char *text)

@@ -21,6 +21,13 @@ int fake_host_log_contains(fake_host *host, const char *needle);
 /* Number of log lines so far. */
 int fake_host_log_count(fake_host *host);
 
+/* services->audit (ABI 1.2): the records the module handed over, in order. */
+int fake_host_audit_count(fake_host *host);
+/* Record i (0-based) as the module sent it, or NULL. */
+const char *fake_host_audit_record(fake_host *host, int i);
+/* 1 when some record contains `needle`. */
+int fake_host_audit_contains(fake_host *host, const char *needle);
+
 /* Writes `text` to `name` inside the data directory; returns the path (static buffer). */
 const char *fake_host_write_file(fake_host *host, const char *name, const char *text);
 

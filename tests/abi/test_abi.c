@@ -288,6 +288,86 @@ static void abi__services_table_of_1_0_accepted(void)
     fake_host_free(h);
 }
 
+/* A cloud nobody answers, so that actions reaching for it fail at once. */
+static const char *const NO_CLOUD = "cloud = { base_url = \"https://127.0.0.1:1/api\"; "
+                                    "connect_timeout_ms = 200; max_retries = 0; };\n";
+
+/* ABI 1.2: every change reaches services->audit as one record — who, where, what, the object,
+ * the result — with no secret in it; reads and malformed requests leave none. */
+static void abi__audit_records_reach_a_1_2_host(void)
+{
+    session s;
+    start(&s, NO_CLOUD);
+    ksc_status st;
+    json_object_put(call(&s, "mdr.plugin.info", "en", "{}", &st));
+    CU_ASSERT_EQUAL(fake_host_audit_count(s.host), 0); /* a read */
+    json_object_put(call(&s, "mdr.tenants.grant", "en", "{\"user\": 5}", &st));
+    CU_ASSERT_EQUAL(st, KSC_ERR_INVALID);
+    CU_ASSERT_EQUAL(fake_host_audit_count(s.host), 0); /* malformed: nothing tried */
+
+    json_object_put(
+        call(&s, "mdr.tenants.grant", "en", "{\"user\": \"olga\", \"all\": true}", &st));
+    CU_ASSERT_EQUAL(st, KSC_OK);
+    CU_ASSERT_EQUAL_FATAL(fake_host_audit_count(s.host), 1);
+    json_object *r = json_tokener_parse(fake_host_audit_record(s.host, 0));
+    CU_ASSERT_STRING_EQUAL(path_str(r, "action", NULL, NULL), "mdr.tenants.grant");
+    CU_ASSERT_STRING_EQUAL(path_str(r, "user", NULL, NULL), "admin");
+    CU_ASSERT_STRING_EQUAL(path_str(r, "server", NULL, NULL), "main");
+    CU_ASSERT_STRING_EQUAL(path_str(r, "object", "kind", NULL), "user");
+    CU_ASSERT_STRING_EQUAL(path_str(r, "object", "id", NULL), "olga");
+    CU_ASSERT_STRING_EQUAL(path_str(r, "after", "all", NULL), "true");
+    CU_ASSERT_STRING_EQUAL(path_str(r, "result", NULL, NULL), "ok");
+    json_object_put(r);
+
+    /* tried and failed (no cloud): recorded with the error code, the password nowhere */
+    json_object *reply = call(&s, "mdr.account.sign_in", "en",
+                              "{\"login\": \"a@b.example\", \"password\": \"hunter2\"}", &st);
+    CU_ASSERT_NOT_EQUAL(st, KSC_OK);
+    CU_ASSERT_EQUAL_FATAL(fake_host_audit_count(s.host), 2);
+    r = json_tokener_parse(fake_host_audit_record(s.host, 1));
+    CU_ASSERT_STRING_EQUAL(path_str(r, "result", NULL, NULL),
+                           path_str(reply, "error", "code", NULL));
+    CU_ASSERT_STRING_EQUAL(path_str(r, "object", "id", NULL), "a@b.example");
+    json_object_put(r);
+    json_object_put(reply);
+    json_object_put(call(&s, "mdr.activation.activate", "en",
+                         "{\"code\": \"aaaaa-bbbbb-ccccc-dd3d\", \"region\": \"europe\"}", &st));
+    CU_ASSERT_EQUAL_FATAL(fake_host_audit_count(s.host), 3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(fake_host_audit_record(s.host, 2), "\"****DD3D\""));
+    CU_ASSERT_FALSE(fake_host_audit_contains(s.host, "hunter2"));
+    CU_ASSERT_FALSE(fake_host_audit_contains(s.host, "AAAAA"));
+    CU_ASSERT_FALSE(fake_host_audit_contains(s.host, "aaaaa"));
+    stop(&s);
+}
+
+/* A 1.1 host's table ends before audit (1.2): the module takes it, runs its audited actions
+ * as before and never reaches past the table for the service. */
+static void abi__services_table_of_1_1_runs_audited_actions(void)
+{
+    fake_host *h = fake_host_new();
+    size_t v1_1 = offsetof(ksc_host_services, audit);
+    ksc_host_services *small = malloc(sizeof *small);
+    memcpy(small, fake_host_services(h), sizeof *small); /* audit stays set beyond the size */
+    small->size = v1_1;
+    ksc_module *m = NULL;
+    char *error = NULL;
+    CU_ASSERT_EQUAL_FATAL(desc->init(small, NULL, &m, &error), KSC_OK);
+    const ksc_action *grant = find_action("mdr.tenants.grant");
+    ksc_call c = {
+        sizeof c, "mdr.tenants.grant", "admin", "main", "en", "{\"user\": \"olga\", \"all\": true}",
+        NULL};
+    char *response = NULL;
+    CU_ASSERT_EQUAL(grant->run(m, &c, &response), KSC_OK);
+    CU_ASSERT_PTR_NOT_NULL(response);
+    CU_ASSERT_PTR_NOT_NULL(response ? strstr(response, "restricted_users") : NULL);
+    free(response);
+    CU_ASSERT_EQUAL(fake_host_audit_count(h), 0);
+    desc->shutdown(m);
+    free(error);
+    free(small);
+    fake_host_free(h);
+}
+
 static void abi__wrong_major_refused(void)
 {
     fake_host *h = fake_host_new();
@@ -368,6 +448,9 @@ int main(void)
                 abi__error_message_in_callers_language);
     CU_add_test(s, "abi__too_small_services_table_refused", abi__too_small_services_table_refused);
     CU_add_test(s, "abi__wrong_major_refused", abi__wrong_major_refused);
+    CU_add_test(s, "abi__audit_records_reach_a_1_2_host", abi__audit_records_reach_a_1_2_host);
+    CU_add_test(s, "abi__services_table_of_1_1_runs_audited_actions",
+                abi__services_table_of_1_1_runs_audited_actions);
     CU_add_test(s, "abi__invalid_config_refused_with_error_object",
                 abi__invalid_config_refused_with_error_object);
     CU_basic_set_mode(CU_BRM_VERBOSE);
