@@ -16,7 +16,7 @@ is taken again after it. Run with ONLY=substring to run some cases.
 The sanitizer build runs a sample: every ksc-host start costs seconds under ASan, and the
 full sweep is thousands of starts. BAD_INPUT_SAMPLE=N keeps every Nth case of each action
 (the offset turns with the action, so each structural case still runs for some actions) and
-the first case of every field; ctest sets N=6 in the sanitizer build and 1 (everything) in
+the first case of every field; ctest sets N=20 in the sanitizer build and 1 (everything) in
 the normal one.
 """
 import concurrent.futures
