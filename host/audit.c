@@ -4,28 +4,13 @@
 
 #include "clock.h"
 #include "store.h"
+#include "ksc_secret_name.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static int secret_name(const char *key)
-{
-    static const char *const words[] = {"password",   "passwd",        "secret",
-                                        "token",      "authorization", "cookie",
-                                        "credential", "private_key",   "refresh"};
-    char low[64];
-    size_t i = 0;
-    for (; key[i] && i + 1 < sizeof low; i++)
-        low[i] = (char)tolower((unsigned char)key[i]);
-    low[i] = '\0';
-    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
-        if (strstr(low, words[w]))
-            return 1;
-    return 0;
-}
 
 static void scrub(json_object *o)
 {
@@ -38,7 +23,7 @@ static void scrub(json_object *o)
         return;
     json_object_object_foreach(o, k, v)
     {
-        if (secret_name(k))
+        if (ksc_secret_name(k))
             json_object_object_add(o, k, json_object_new_string("***"));
         else
             scrub(v);

@@ -5,6 +5,7 @@
 #include "json_get.h"
 #include "log.h"
 #include "module.h"
+#include "ksc_secret_name.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -151,22 +152,6 @@ void mdr_audit_mask_code(const char *code, char *out, size_t out_size)
     snprintf(out, out_size, "****%s", tail);
 }
 
-static int secret_name(const char *key)
-{
-    static const char *const words[] = {"password",   "passwd",        "secret",
-                                        "token",      "authorization", "cookie",
-                                        "credential", "private_key",   "refresh"};
-    char low[64];
-    size_t i = 0;
-    for (; key[i] && i + 1 < sizeof low; i++)
-        low[i] = (char)tolower((unsigned char)key[i]);
-    low[i] = '\0';
-    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
-        if (strstr(low, words[w]))
-            return 1;
-    return 0;
-}
-
 static int code_name(const char *key)
 {
     return strcasecmp(key, "code") == 0 || strcasecmp(key, "activation_code") == 0;
@@ -184,7 +169,7 @@ size_t mdr_audit_scrub(json_object *obj)
         return 0;
     json_object_object_foreach(obj, key, val)
     {
-        if (secret_name(key)) {
+        if (ksc_secret_name(key)) {
             json_object_object_add(obj, key, json_object_new_string("***"));
             n++;
         } else if (code_name(key) && json_object_is_type(val, json_type_string)) {
