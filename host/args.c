@@ -30,6 +30,8 @@ static const char usage_text[] =
     "  clock advance MS | clock show\n"
     "  audit [--as NAME] [--user U] [--server S] [--action A] [--since DATE|MS] [--limit N]\n"
     "                                       the audit trail, newest first (main administrators)\n"
+    "  batch [--capture DIR]               many commands in one process: framed on stdin,\n"
+    "                                       answered framed on stdout (docs/host.md)\n"
     "  help | --help | -h                   this text\n"
     "\n"
     "Exit codes: 0 ok, 1 the action failed, 2 usage, 3 denied, 4 invalid input.\n"

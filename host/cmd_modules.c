@@ -385,16 +385,21 @@ static int run_call(host_ctx *ctx, const args_parsed *a)
     return rc;
 }
 
-int cmd_call(host_ctx *ctx, int argc, char **argv)
+int cmd_call_loaded(host_ctx *ctx, int argc, char **argv)
 {
     static const args_opt opts[] = {
         {"--server", 1}, {"--user", 1}, {"--lang", 1}, {"--output", 1}, {NULL, 0}};
     args_parsed a;
     if (args_parse(argc, argv, opts, 1, 2, &a) != 0)
         return args_usage(NULL);
+    return run_call(ctx, &a);
+}
+
+int cmd_call(host_ctx *ctx, int argc, char **argv)
+{
     size_t refused = loader_load_all(ctx);
     (void)refused; /* refused modules were reported; the call goes on with the others */
-    int rc = run_call(ctx, &a);
+    int rc = cmd_call_loaded(ctx, argc, argv);
     loader_shutdown_all(ctx);
     loader_unload_all(ctx);
     return rc;

@@ -21,6 +21,13 @@ int cmd_ksn(host_ctx *ctx, int argc, char **argv);
 int cmd_config(host_ctx *ctx, int argc, char **argv);
 int cmd_clock(host_ctx *ctx, int argc, char **argv);
 int cmd_audit(host_ctx *ctx, int argc, char **argv);
+int cmd_batch(host_ctx *ctx, int argc, char **argv);
+
+/* `call` with the modules already loaded (by cmd_call, or once for a whole batch). */
+int cmd_call_loaded(host_ctx *ctx, int argc, char **argv);
+
+/* Runs the command NAME of main's table (not init, help or batch); -1 when there is none. */
+int commands_run(host_ctx *ctx, const char *name, int argc, char **argv);
 
 /* `init` runs before any config exists. */
 int cmd_init(int argc, char **argv);
