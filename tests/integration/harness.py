@@ -23,6 +23,8 @@ KEEP_TEST_DIRS=1. Ports are always chosen by the system (port 0).
 import argparse
 import json
 import os
+import queue
+import select
 import shutil
 import signal
 import socket
@@ -33,6 +35,7 @@ import tempfile
 import threading
 import time
 import traceback
+import types
 import urllib.error
 import urllib.request
 
@@ -110,6 +113,105 @@ class Result:
     def __str__(self):
         return (f"ksc-host {' '.join(self.args)} -> exit {self.rc}\n stdout: {self.stdout[:1200]}"
                 f"\n stderr: {self.stderr[:600]}")
+
+
+# ---------------------------------------------------------------------------------------
+# Many ksc-host commands in one process (`ksc-host batch`, docs/host.md)
+# ---------------------------------------------------------------------------------------
+
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitizer",
+                   "runtime error:", "Segmentation fault", "stack-overflow")
+
+
+class HostBatch:
+    """One `ksc-host batch` process. A sweep of thousands of calls spends most of its time
+    starting processes (seconds each under ASan); a batch pays that once. run() answers
+    (rc, stdout bytes, stderr bytes, timed_out) like a separate process would; a command that
+    hangs past `timeout` or crashes the batch ends it (rc is then the batch's, negative for a
+    signal, and stderr holds what the command printed, a sanitizer's report among it); the
+    next run() starts a new batch."""
+
+    def __init__(self, conf, env, capture_dir):
+        self.conf, self.env, self.capture_dir = conf, env, capture_dir
+        self.proc = None
+        self.buf = b""
+        self.problems = []  # what ended batches badly: sanitizer reports at exit, bad exits
+
+    def _start(self):
+        self.proc = subprocess.Popen([ARGS.host, "--config", self.conf, "batch", "--capture",
+                                      self.capture_dir], env=self.env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.buf = b""
+
+    def _read(self, n, deadline):
+        """n bytes, or up to the first newline when n is None; None on EOF or timeout."""
+        fd = self.proc.stdout.fileno()
+        while True:
+            if n is None and b"\n" in self.buf:
+                line, _, self.buf = self.buf.partition(b"\n")
+                return line
+            if n is not None and len(self.buf) >= n:
+                out, self.buf = self.buf[:n], self.buf[n:]
+                return out
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return None
+            self.buf += chunk
+
+    def _capture(self, suffix):
+        path = os.path.join(self.capture_dir, f"ksc-host-batch.{self.proc.pid}.{suffix}")
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            os.unlink(path)
+            return data
+        except OSError:
+            return b""
+
+    def run(self, args, timeout=120):
+        if self.proc is None:
+            self._start()
+        frame = f"{len(args)}\n".encode()
+        for a in args:
+            a = a if isinstance(a, bytes) else a.encode()
+            frame += f"{len(a)}\n".encode() + a
+        deadline = time.monotonic() + timeout
+        try:
+            self.proc.stdin.write(frame)
+            self.proc.stdin.flush()
+            head = self._read(None, deadline)
+            if head is not None:
+                rc, out_len, err_len = (int(x) for x in head.split())
+                body = self._read(out_len + err_len, deadline)
+                if body is not None:
+                    return rc, body[:out_len], body[out_len:], False
+        except (BrokenPipeError, ValueError):
+            pass
+        timed_out = self.proc.poll() is None
+        if timed_out:
+            self.proc.kill()
+        rc = self.proc.wait()
+        out, err = self._capture("out"), self._capture("err") + self.proc.stderr.read()
+        self.proc = None
+        return rc, out, err, timed_out
+
+    def close(self):
+        """Ends the batch; a sanitizer report at exit (leaks) or a bad exit is kept."""
+        if self.proc is None:
+            return
+        self.proc.stdin.close()
+        try:
+            rc = self.proc.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        err = self.proc.stderr.read().decode("utf-8", "replace")
+        if rc != 0 or any(m in err for m in SANITIZER_MARKS):
+            self.problems.append(f"ksc-host batch exited {rc}: {err[:3000]}")
+        self.proc = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -268,7 +370,7 @@ class World:
     # Generous timeouts: a test never relies on the machine being quick. A case that needs a
     # timeout makes the sandbox withhold the answer (fault hold) and sets a short one itself.
     def __init__(self, sandbox_args=(), extra_ca=True, timeout_ms=60000, connect_timeout_ms=30000,
-                 max_retries=2, sandbox=None):
+                 max_retries=2, sandbox=None, batch=False):
         for tool in ("host", "sandbox", "plugins"):
             if not getattr(ARGS, tool):
                 raise RuntimeError(f"--{tool} not given (see tests/integration/CMakeLists.txt)")
@@ -279,6 +381,13 @@ class World:
         self.conf = os.path.join(self.dir, "ksc-host.conf")
         self.env = {k: v for k, v in os.environ.items() if k not in _SCRUB}
         self.proxies = []
+        # batch=True: this world's commands run through `ksc-host batch` (one process per
+        # thread, modules loaded once), for scripts of many calls that do not edit the host's
+        # or the module's files behind its back. Off until the console exists (init), and
+        # everywhere with KSC_TEST_BATCH=0 (a process per command, as before).
+        self.batching = False
+        self.all_batches = []
+        self.idle_batches = queue.Queue()  # one call at a time each, whichever thread asks
         self.host_ok("init", "--dir", self.dir, "--plugins-dir", os.path.abspath(ARGS.plugins),
                      "--resources", os.path.join(ROOT, "resources"), use_config=False)
         self.set_module("cloud.base_url", self.sandbox.base_url)
@@ -289,9 +398,28 @@ class World:
             self.set_module("ksn.trust_anchor", self.sandbox.ready["ksn_trust_anchor"])
         if extra_ca:
             self.set_env("NODE_EXTRA_CA_CERTS", self.sandbox.ca)
+        self.batching = batch and os.environ.get("KSC_TEST_BATCH", "1") != "0"
 
     # ---- ksc-host ------------------------------------------------------------------
+    def _batch_run(self, args, timeout):
+        try:
+            b = self.idle_batches.get_nowait()
+        except queue.Empty:
+            b = HostBatch(self.conf, self.env, self.tmp)
+            self.all_batches.append(b)
+        try:
+            return b.run(args, timeout)
+        finally:
+            self.idle_batches.put(b)
+
     def host(self, *args, use_config=True, timeout=180, env=None):
+        if self.batching and use_config and env is None:
+            rc, out, err, timed_out = self._batch_run(list(args), timeout)
+            if timed_out:
+                raise subprocess.TimeoutExpired(["ksc-host", "batch", *args], timeout)
+            proc = types.SimpleNamespace(returncode=rc, stdout=out.decode("utf-8", "replace"),
+                                         stderr=err.decode("utf-8", "replace"))
+            return Result(list(args), proc)
         cmd = [ARGS.host] + (["--config", self.conf] if use_config else []) + list(args)
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                               env=env or self.env)
@@ -393,7 +521,18 @@ class World:
     def module_db(self):
         return os.path.join(self.dir, "data", "modules", "mdr", "mdr.db")
 
+    def end_batches(self):
+        """Ends this world's batches; what ended badly (a sanitizer report, a bad exit)."""
+        problems = []
+        for b in self.all_batches:
+            b.close()
+            problems += b.problems
+        self.all_batches = []
+        self.idle_batches = queue.Queue()
+        return problems
+
     def cleanup(self):
+        problems = self.end_batches()
         for p in self.proxies:
             p.stop()
         rc = self.sandbox.stop() if self.own_sandbox else 0
@@ -401,6 +540,8 @@ class World:
             shutil.rmtree(self.tmp, ignore_errors=True)
         else:
             print(f"(kept {self.tmp})")
+        if problems:
+            raise TestFailure("ksc-host batch: " + " | ".join(problems))
         return rc
 
 
