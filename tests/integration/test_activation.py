@@ -4,7 +4,7 @@ to another organization, rights, new code, revoking consent, terminating."""
 from harness import Suite, World, expect
 
 suite = Suite("activation")
-world = World()
+world = World(batch=True)
 sbx = world.sandbox
 
 

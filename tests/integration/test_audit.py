@@ -15,7 +15,7 @@ from harness import Suite, World, expect
 from lt_common import DAY_MS, account_token, date_of, host_now, out_path
 
 suite = Suite("audit")
-world = World(sandbox_args=("--seed", "5", "--assets", "40", "--tenants", "2"))
+world = World(sandbox_args=("--seed", "5", "--assets", "40", "--tenants", "2"), batch=True)
 sbx = world.sandbox
 SECRETS = set()  # every secret the flow handed over; none may be recorded
 

@@ -12,7 +12,7 @@ SEED, ASSETS, SILENT, TENANTS = 11, 3000, 400, 3
 
 suite = Suite("health")
 world = World(sandbox_args=("--seed", str(SEED), "--assets", str(ASSETS), "--tenants",
-                            str(TENANTS)))
+                            str(TENANTS)), batch=True)
 world.host_ok("devices", "generate", "--count", str(ASSETS + SILENT), "--never-sent", str(SILENT),
               "--seed", str(SEED), "--tenants", str(TENANTS))
 world.activate()

@@ -5,7 +5,7 @@ server's view, the expiry warning."""
 from harness import Suite, World, expect
 
 suite = Suite("ksn")
-world = World()
+world = World(batch=True)
 sbx = world.sandbox
 world.activate()
 world.add_user("officer", preset="mdr.security_officer")

@@ -12,7 +12,7 @@ from lt_common import (DAY_MS, check_archive, host_now, out_path, requests_to,
                        sandbox_console)
 
 suite = Suite("licenses")
-world = World()
+world = World(batch=True)
 sbx = world.sandbox
 world.activate()
 

@@ -67,7 +67,7 @@ ROWS = {
 
 suite = Suite("rights_matrix")
 world = World(sandbox_args=("--seed", str(SEED), "--assets", str(ASSETS), "--tenants",
-                            str(TENANTS)))
+                            str(TENANTS)), batch=True)
 world.host_ok("devices", "generate", "--count", str(ASSETS + SILENT), "--never-sent", str(SILENT),
               "--seed", str(SEED), "--tenants", str(TENANTS))
 world.host_ok("server", "add-virtual", "vs1")

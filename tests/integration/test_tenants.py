@@ -11,7 +11,7 @@ from lt_common import (DAY_MS, check_archive, date_of, host_now, last_day_ms, ou
                        requests_to)
 
 suite = Suite("tenants")
-world = World()
+world = World(batch=True)
 sbx = world.sandbox
 world.activate()
 
