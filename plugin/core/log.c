@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -134,12 +135,27 @@ void mdr_log(const ksc_host_services *services, ksc_log_level level, const char 
 {
     if (!services || !services->log)
         return;
-    char raw[LINE_MAX_LEN], clean[LINE_MAX_LEN + 8];
-    va_list ap;
+    /* The whole message is scrubbed before the line is cut to its length: cut first, a
+     * proxy URL could lose its '@' and keep the start of its password. */
+    char stack_raw[LINE_MAX_LEN], clean[LINE_MAX_LEN + 8];
+    char *raw = stack_raw;
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_copy(again, ap);
+    int need = vsnprintf(stack_raw, sizeof stack_raw, fmt, ap);
     va_end(ap);
+    if (need >= (int)sizeof stack_raw) {
+        raw = malloc((size_t)need + 1);
+        if (raw)
+            vsnprintf(raw, (size_t)need + 1, fmt, again);
+    }
+    va_end(again);
     memcpy(clean, "mdr: ", 5);
-    mdr_log_scrub(raw, clean + 5, sizeof clean - 5);
+    if (need < 0 || !raw)
+        snprintf(clean + 5, sizeof clean - 5, "(a log line that could not be formatted)");
+    else
+        mdr_log_scrub(raw, clean + 5, sizeof clean - 5);
+    if (raw != stack_raw)
+        free(raw);
     services->log(services->host, level, clean);
 }

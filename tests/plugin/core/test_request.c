@@ -149,6 +149,33 @@ static void request__error_reply_localized_with_details(void)
     fake_host_free(h);
 }
 
+static char logged[4096];
+static void keep_line(ksc_host *host, ksc_log_level level, const char *message)
+{
+    (void)host;
+    (void)level;
+    snprintf(logged, sizeof logged, "%s", message);
+}
+
+/* A proxy URL whose password straddles the line's length limit: the password's start must not
+ * survive the cut (it did when the line was cut before it was scrubbed). */
+static void log__long_line_scrubbed_before_cut(void)
+{
+    ksc_host_services sv = {0};
+    sv.log = keep_line;
+    char pad[2100];
+    static const char after_user[] = "***@proxy:3128 failed";
+    for (size_t width = 2000; width < 2060; width++) {
+        memset(pad, 'x', width);
+        pad[width] = '\0';
+        mdr_log(&sv, KSC_LOG_WARNING, "%s http://bob:hunter2secret@proxy:3128 failed", pad);
+        /* Whatever the cut keeps after "bob:" is the start of the masked rest, never "h…". */
+        const char *user = strstr(logged, "bob:");
+        if (user)
+            CU_ASSERT_EQUAL(strncmp(user + 4, after_user, strlen(user + 4)), 0);
+    }
+}
+
 static void log__secrets_scrubbed(void)
 {
     char out[256];
@@ -192,6 +219,7 @@ int main(void)
         {"request__error_reply_localized_with_details",
          request__error_reply_localized_with_details},
         {"log__secrets_scrubbed", log__secrets_scrubbed},
+        {"log__long_line_scrubbed_before_cut", log__long_line_scrubbed_before_cut},
         {NULL, NULL}};
     return run_tests("request", tests);
 }
