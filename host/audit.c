@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "store.h"
 #include "ksc_secret_name.h"
+#include "ksc_utc_time.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -185,32 +186,5 @@ int audit_parse_since(const char *s, int64_t *out_ms)
         *out_ms = strtoll(s, NULL, 10);
         return 0;
     }
-    int y, mo, d, h = 0, mi = 0, sec = 0;
-    char tail = 0;
-    if (len == 10) {
-        if (sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3)
-            return -1;
-    } else if (len == 20) {
-        if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail) != 7 ||
-            tail != 'Z')
-            return -1;
-    } else {
-        return -1;
-    }
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 ||
-        h < 0 || mi < 0 || sec < 0)
-        return -1;
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    time_t t = timegm(&tm);
-    struct tm back;
-    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != d)
-        return -1; /* e.g. 2026-02-30 */
-    *out_ms = (int64_t)t * 1000;
-    return 0;
+    return ksc_utc_parse(s, out_ms);
 }

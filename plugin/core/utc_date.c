@@ -1,5 +1,7 @@
 #include "utc_date.h"
 
+#include <ksc_utc_time.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,24 +18,9 @@ void mdr_utc_date(int64_t ms, char *out, size_t out_size)
 
 int mdr_utc_date_parse(const char *text, int64_t *ms)
 {
-    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+    if (!text || strlen(text) != 10)
         return -1;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
-            return -1;
-    int y = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
-    int mo = (text[5] - '0') * 10 + (text[6] - '0');
-    int d = (text[8] - '0') * 10 + (text[9] - '0');
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31)
-        return -1;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d};
-    time_t t = timegm(&tm);
-    struct tm back;
-    /* timegm normalizes 2027-02-30 into March: a day that does not exist is refused */
-    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != d || back.tm_mon != mo - 1)
-        return -1;
-    *ms = (int64_t)t * 1000;
-    return 0;
+    return ksc_utc_parse(text, ms);
 }
 
 int64_t mdr_utc_day_start(int64_t ms)

@@ -1,5 +1,7 @@
 #include "ksn_payload.h"
 
+#include <ksc_utc_time.h>
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <openssl/evp.h>
@@ -54,44 +56,12 @@ int mdr_ksn_version_compare(const char *a, const char *b, int *cmp)
     return 0;
 }
 
-static int digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
 int mdr_ksn_parse_time(const char *text, int64_t *ms)
 {
-    /* Exactly YYYY-MM-DDThh:mm:ssZ. */
-    if (!text || strlen(text) != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
-        text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+    /* Exactly YYYY-MM-DDThh:mm:ssZ (a date alone is not a validity time). */
+    if (!text || strlen(text) != 20)
         return -1;
-    int y, mo, d, h, mi, s;
-    if (digits(text, 4, &y) || digits(text + 5, 2, &mo) || digits(text + 8, 2, &d) ||
-        digits(text + 11, 2, &h) || digits(text + 14, 2, &mi) || digits(text + 17, 2, &s))
-        return -1;
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59)
-        return -1;
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = s;
-    time_t t = timegm(&tm);
-    struct tm back;
-    /* timegm normalises 2026-02-30 into March: a round trip catches it. */
-    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != d || back.tm_mon != mo - 1)
-        return -1;
-    *ms = (int64_t)t * 1000;
-    return 0;
+    return ksc_utc_parse(text, ms);
 }
 
 void mdr_ksn_info_clear(mdr_ksn_info *info)
