@@ -46,6 +46,12 @@ const mdr_action_def mdr_action_table[] = {
     {"mdr.health.device", mdr_health_device, 0, MDR_AUDIT_NONE},
     {"mdr.health.export", mdr_health_export, 1, MDR_AUDIT_EXPORT},
     {"mdr.health.summary", mdr_health_summary, 0, MDR_AUDIT_NONE},
+    {"mdr.settings.get", mdr_settings_get, 0, MDR_AUDIT_NONE},
+    {"mdr.settings.update", mdr_settings_update, 0, MDR_AUDIT_CHANGE},
+    {"mdr.settings.auto_accept.get", mdr_settings_auto_accept_get, 0, MDR_AUDIT_NONE},
+    {"mdr.settings.auto_accept.set", mdr_settings_auto_accept_set, 0, MDR_AUDIT_CHANGE},
+    {"mdr.settings.auto_accept.set_tenants", mdr_settings_auto_accept_set_tenants, 0,
+     MDR_AUDIT_CHANGE},
 };
 const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_table[0];
 

@@ -61,4 +61,12 @@ ksc_status mdr_health_summary(ksc_module *module, const ksc_call *call, char **r
 /* the periodic sync (on_timer) */
 void mdr_health_on_timer(ksc_module *module, int64_t now_ms);
 
+/* settings/actions.c, settings/auto_accept.c */
+ksc_status mdr_settings_get(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_settings_update(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_settings_auto_accept_get(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_settings_auto_accept_set(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_settings_auto_accept_set_tenants(ksc_module *module, const ksc_call *call,
+                                                char **response);
+
 #endif

@@ -85,6 +85,13 @@ static const audit_spec SPECS[] = {
               "removed=resp:removed"}, 0},
     {"mdr.health.export", "health_list", "req:list", NULL,
      {NULL}, {"filter=req:filter", "file_name=out:file_name", "bytes=out:bytes"}, 0},
+    {"mdr.settings.update", "settings", "server", NULL,
+     {NULL}, {"extended_notifications=req:extended_notifications", "language=req:language",
+              "confirmed_by=resp:consent.confirmed_by", "changed=resp:changed"}, 0},
+    {"mdr.settings.auto_accept.set", "auto_accept", "server", NULL,
+     {NULL}, {"mode=req:mode", "all_tenants=req:all_tenants", "tenants=req:tenants"}, 0},
+    {"mdr.settings.auto_accept.set_tenants", "auto_accept", "server", NULL,
+     {NULL}, {"tenants=req:tenants"}, 0},
 };
 /* clang-format on */
 

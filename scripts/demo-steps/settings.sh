@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Demo steps: the Settings tab. Sourced by scripts/demo, which then calls demo_settings
+# (after activation). Expects from scripts/demo: host, heading, show (see licenses.sh).
+
+demo_settings() {
+  heading "Settings: extended email notifications and the language of reports"
+  host call mdr.settings.get | show '
+print("extended notifications by email:", "on" if d["extended_notifications"] else "off")
+print("language of incident data, notifications and reports:", d["language_name"])' || return 1
+  # Turning them on without the confirmation is refused, with the text to confirm.
+  host call mdr.settings.update '{"extended_notifications": true}' 2>/dev/null | show '
+e = d["error"]
+print("without confirmation:", e["code"], "—", e["message"][:110] + "…")' || true
+  host call mdr.settings.update '{"extended_notifications": true, "confirm": true}' | show '
+c = d["consent"]
+print("confirmed by %s at %s (ms, host clock), in %s:" % (c["confirmed_by"], c["confirmed_time"], c["language"]))
+print("  \"%s…\"" % c["text"][:100])' || return 1
+  host call mdr.settings.update '{"extended_notifications": true, "confirm": true}' 2>/dev/null | show '
+print("saving again:", d["error"]["message"])' || true
+
+  heading "Settings: auto-acceptance of responses"
+  local first
+  first=$(host call mdr.settings.auto_accept.get | show 'print(d["tenants"][0]["tenant_id"] if d["tenants"] else "")')
+  [ -n "$first" ] || { echo "no tenants"; return 1; }
+  host call mdr.settings.auto_accept.set "{\"mode\": \"per_tenant\", \"tenants\": {\"$first\": true}}" | show '
+print("mode: %s%s" % (d["mode"], " (All tenants ticked: new tenants start on)" if d["all_tenants"] else " (new tenants start off)"))
+for t in d["tenants"]:
+    print("  %-28s %s" % (t["name"], "auto-accept" if t["enabled"] else "manual"))' || return 1
+  host call mdr.settings.auto_accept.set '{"mode": "off"}' | show '
+print("back to mode:", d["mode"], "for all tenants")' || return 1
+}
