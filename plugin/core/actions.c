@@ -52,6 +52,14 @@ const mdr_action_def mdr_action_table[] = {
     {"mdr.settings.auto_accept.set", mdr_settings_auto_accept_set, 0, MDR_AUDIT_CHANGE},
     {"mdr.settings.auto_accept.set_tenants", mdr_settings_auto_accept_set_tenants, 0,
      MDR_AUDIT_CHANGE},
+    {"mdr.notifications.get", mdr_notifications_get, 0, MDR_AUDIT_NONE},
+    {"mdr.notifications.email.save", mdr_notifications_email_save, 0, MDR_AUDIT_CHANGE},
+    {"mdr.notifications.email.verify", mdr_notifications_email_verify, 0, MDR_AUDIT_CHANGE},
+    {"mdr.notifications.email.resend", mdr_notifications_email_resend, 0, MDR_AUDIT_CHANGE},
+    {"mdr.notifications.email.disable", mdr_notifications_email_disable, 0, MDR_AUDIT_CHANGE},
+    {"mdr.notifications.telegram.link", mdr_notifications_telegram_link, 0, MDR_AUDIT_CHANGE},
+    {"mdr.notifications.telegram.unsubscribe", mdr_notifications_telegram_unsubscribe, 0,
+     MDR_AUDIT_CHANGE},
 };
 const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_table[0];
 

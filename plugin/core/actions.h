@@ -69,4 +69,18 @@ ksc_status mdr_settings_auto_accept_set(ksc_module *module, const ksc_call *call
 ksc_status mdr_settings_auto_accept_set_tenants(ksc_module *module, const ksc_call *call,
                                                 char **response);
 
+/* notifications/actions.c */
+ksc_status mdr_notifications_get(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_notifications_email_save(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_notifications_email_verify(ksc_module *module, const ksc_call *call,
+                                          char **response);
+ksc_status mdr_notifications_email_resend(ksc_module *module, const ksc_call *call,
+                                          char **response);
+ksc_status mdr_notifications_email_disable(ksc_module *module, const ksc_call *call,
+                                           char **response);
+ksc_status mdr_notifications_telegram_link(ksc_module *module, const ksc_call *call,
+                                           char **response);
+ksc_status mdr_notifications_telegram_unsubscribe(ksc_module *module, const ksc_call *call,
+                                                  char **response);
+
 #endif

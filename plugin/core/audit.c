@@ -92,6 +92,19 @@ static const audit_spec SPECS[] = {
      {NULL}, {"mode=req:mode", "all_tenants=req:all_tenants", "tenants=req:tenants"}, 0},
     {"mdr.settings.auto_accept.set_tenants", "auto_accept", "server", NULL,
      {NULL}, {"tenants=req:tenants"}, 0},
+    {"mdr.notifications.email.save", "notifications", "resp:recipient", NULL,
+     {NULL}, {"address=req:address", "incidents=req:incidents", "comments=req:comments",
+              "responses=req:responses"}, 0},
+    {"mdr.notifications.email.verify", "notifications", "resp:recipient", NULL,
+     {NULL}, {"address=resp:email.address", "verified=resp:email.verified"}, 0},
+    {"mdr.notifications.email.resend", "notifications", "resp:recipient", NULL,
+     {NULL}, {"address=resp:email.verification.address"}, 0},
+    {"mdr.notifications.email.disable", "notifications", "resp:recipient", NULL,
+     {NULL}, {"enabled=resp:email.enabled"}, 0},
+    {"mdr.notifications.telegram.link", "notifications", "resp:recipient", NULL,
+     {NULL}, {"incidents=req:incidents", "comments=req:comments", "responses=req:responses"}, 0},
+    {"mdr.notifications.telegram.unsubscribe", "notifications", "resp:recipient", NULL,
+     {NULL}, {"subscribed=resp:telegram.subscribed"}, 0},
 };
 /* clang-format on */
 

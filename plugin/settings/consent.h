@@ -1,5 +1,5 @@
 /* consent.h — the record of who confirmed the extended email notifications' terms
- * (resources/sql/007_settings_consent.sql): the text exactly as shown, the user, the time.
+ * (resources/sql/007_settings_notifications.sql): the text exactly as shown, the user, the time.
  * Written pending before the cloud is asked, confirmed or dropped after its answer. */
 #ifndef MDR_SETTINGS_CONSENT_H
 #define MDR_SETTINGS_CONSENT_H

@@ -29,3 +29,28 @@ for t in d["tenants"]:
   host call mdr.settings.auto_accept.set '{"mode": "off"}' | show '
 print("back to mode:", d["mode"], "for all tenants")' || return 1
 }
+
+# The Notifications tab: the administrator's own email, verified with the code the sandbox
+# "mailed" (read through its admin look-up, as a person would read their mailbox).
+demo_notifications() {
+  heading "Notifications (each console user's own): email, verified by a code"
+  host call mdr.notifications.email.save '{"address": "soc-lead@example.com", "incidents": true, "responses": true}' | show '
+print(d["message"])' || return 1
+  local login code
+  login=$(sandbox_field 'd["account"]["login"]')
+  code=$(curl -sS --cacert "$run_dir/sandbox/certs/ca.pem" -H "Authorization: Bearer $(sandbox_field 'd["admin_token"]')" \
+    -H 'Content-Type: application/json' -d "{\"login\": \"$login\", \"recipient\": \"admin\"}" \
+    "$(sandbox_field 'd["admin_url"]')/notifications/email-code" | show 'print(d["code"])') || return 1
+  echo "the code in the mailbox: $code"
+  local wrong
+  wrong=$(printf '%06d' $(((10#$code + 1) % 1000000)))
+  host call mdr.notifications.email.verify "{\"code\": \"$wrong\"}" 2>/dev/null | show '
+print("a wrong code:", d["error"]["message"])' || true
+  host call mdr.notifications.email.verify "{\"code\": \"$code\"}" | show '
+e = d["email"]
+print(d["message"])
+print("email to %s (%s): %s" % (e["address"], "verified" if e["verified"] else "not verified",
+      ", ".join(k for k in ("incidents", "comments", "responses") if e[k])))' || return 1
+  host call mdr.notifications.telegram.link '{"incidents": true}' | show '
+print("Telegram chatbot link (one account):", d["link"])' || return 1
+}

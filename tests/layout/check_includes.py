@@ -22,6 +22,7 @@ ALLOWED = {
     "tenants": {"core", "cloud", "licenses/view.h", "licenses/sync.h", "licenses/delivery.h"},
     "health": {"core", "cloud"},
     "settings": {"core", "cloud"},
+    "notifications": {"core", "cloud"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
