@@ -60,6 +60,11 @@ const mdr_action_def mdr_action_table[] = {
     {"mdr.notifications.telegram.link", mdr_notifications_telegram_link, 0, MDR_AUDIT_CHANGE},
     {"mdr.notifications.telegram.unsubscribe", mdr_notifications_telegram_unsubscribe, 0,
      MDR_AUDIT_CHANGE},
+    {"mdr.reports.list", mdr_reports_list, 0, MDR_AUDIT_NONE},
+    {"mdr.reports.create", mdr_reports_create, 0, MDR_AUDIT_CHANGE},
+    {"mdr.reports.update", mdr_reports_update, 0, MDR_AUDIT_CHANGE},
+    {"mdr.reports.enable", mdr_reports_enable, 0, MDR_AUDIT_CHANGE},
+    {"mdr.reports.delete", mdr_reports_delete, 0, MDR_AUDIT_CHANGE},
 };
 const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_table[0];
 

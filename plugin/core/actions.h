@@ -83,4 +83,11 @@ ksc_status mdr_notifications_telegram_link(ksc_module *module, const ksc_call *c
 ksc_status mdr_notifications_telegram_unsubscribe(ksc_module *module, const ksc_call *call,
                                                   char **response);
 
+/* reports/actions.c */
+ksc_status mdr_reports_list(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_reports_create(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_reports_update(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_reports_enable(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_reports_delete(ksc_module *module, const ksc_call *call, char **response);
+
 #endif

@@ -105,6 +105,16 @@ static const audit_spec SPECS[] = {
      {NULL}, {"incidents=req:incidents", "comments=req:comments", "responses=req:responses"}, 0},
     {"mdr.notifications.telegram.unsubscribe", "notifications", "resp:recipient", NULL,
      {NULL}, {"subscribed=resp:telegram.subscribed"}, 0},
+    {"mdr.reports.create", "report_schedule", "resp:id", "resp:name|req:name",
+     {NULL}, {"tenant=resp:tenant", "emails=resp:emails", "day=resp:day", "time_utc=resp:time_utc",
+              "enabled=resp:enabled"}, 0},
+    {"mdr.reports.update", "report_schedule", "req:id", "resp:name",
+     {NULL}, {"name=req:name", "tenant=req:tenant", "emails=resp:emails", "day=req:day",
+              "time_utc=resp:time_utc", "enabled=req:enabled"}, 0},
+    {"mdr.reports.enable", "report_schedule", "req:id", "resp:name",
+     {NULL}, {"enabled=req:enabled"}, 0},
+    {"mdr.reports.delete", "report_schedule", "req:id", "resp:name",
+     {NULL}, {"deleted=resp:deleted"}, 0},
 };
 /* clang-format on */
 

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Demo steps: the Settings tab. Sourced by scripts/demo, which then calls demo_settings
+# Demo steps: the Settings and Notifications tabs and report delivery. Sourced by scripts/demo,
+# which then calls demo_settings, demo_notifications and demo_reports
 # (after activation). Expects from scripts/demo: host, heading, show (see licenses.sh).
 
 demo_settings() {
@@ -53,4 +54,15 @@ print("email to %s (%s): %s" % (e["address"], "verified" if e["verified"] else "
       ", ".join(k for k in ("incidents", "comments", "responses") if e[k])))' || return 1
   host call mdr.notifications.telegram.link '{"incidents": true}' | show '
 print("Telegram chatbot link (one account):", d["link"])' || return 1
+}
+
+# Report delivery schedules (MDR Administrator): one weekly summary for all tenants.
+demo_reports() {
+  heading "Report delivery: a weekly incident summary (times in UTC, shown at UTC+3)"
+  host call mdr.reports.create '{"name": "Weekly incident summary", "emails": "soc@example.com, ciso@example.com", "day": "monday", "time": "07:00", "acknowledged": true, "utc_offset_minutes": 180}' | show '
+print("%s — %s, to %s" % (d["name"], d["tenant"], ", ".join(d["emails"])))
+print("  %s %s UTC (your time: %s %s)" % (d["day_text"], d["time_utc"], d["local"]["day_text"], d["local"]["time"]))
+print("  " + d["next_report_covers"]["text"])' || return 1
+  host call mdr.reports.list | show '
+print("%d of at most %d schedules (at most %d per tenant)" % (d["count"], d["max"], d["max_per_tenant"]))' || return 1
 }
