@@ -164,7 +164,9 @@ def _strip(v):
 def snapshot():
     state = {}
     for action in ("mdr.usage.get", "mdr.licenses.list", "mdr.tenants.list",
-                   "mdr.health.summary", "mdr.tenants.grants", "mdr.ksn.status"):
+                   "mdr.health.summary", "mdr.tenants.grants", "mdr.ksn.status",
+                   "mdr.settings.get", "mdr.settings.auto_accept.get", "mdr.notifications.get",
+                   "mdr.reports.list"):
         r = call(action, '{"view": "all"}' if action == "mdr.licenses.list" else None)
         expect(r.rc == 0, "snapshot call failed", r)
         state[action] = _strip(r.json)
