@@ -225,28 +225,28 @@ ksc_status mdr_notifications_telegram_link(ksc_module *m, const ksc_call *call, 
     mdr_cloud_error err;
     if (mdr_notifications_call(m, call, "telegram/link", body, &answer, &err) != MDR_CLOUD_OK)
         return cloud_fail(m, call, &err, NULL, response);
-    const char *link = mdr_json_str(answer, "link", "");
-    if (strncmp(link, "https://t.me/", 13) != 0) { /* what the cloud must hand out */
-        json_object_put(answer);
+    json_object *link = NULL;
+    json_object_object_get_ex(answer, "link", &link);
+    if (!json_object_is_type(link, json_type_string) ||
+        strncmp(json_object_get_string(link), "https://t.me/", 13) != 0) {
+        json_object_put(answer); /* not what the cloud must hand out */
         return mdr_reply_internal(m->services, call->lang, response);
     }
-    char *kept = strdup(link);
+    link = json_object_get(link);
     json_object_put(answer);
-    if (!kept || mdr_notifications_call(m, call, "get", NULL, &cloud, &err) != MDR_CLOUD_OK) {
-        free(kept);
-        return kept ? cloud_fail(m, call, &err, NULL, response)
-                    : mdr_reply_internal(m->services, call->lang, response);
+    if (mdr_notifications_call(m, call, "get", NULL, &cloud, &err) != MDR_CLOUD_OK) {
+        json_object_put(link);
+        return cloud_fail(m, call, &err, NULL, response);
     }
     json_object *view = mdr_notifications_view(m, call, cloud);
     json_object_put(cloud);
     if (!view) {
-        free(kept);
+        json_object_put(link);
         return mdr_reply_store_error(m->services, call->lang, response);
     }
-    json_object_object_add(view, "link", json_object_new_string(kept));
+    json_object_object_add(view, "link", link);
     json_object_object_add(view, "message",
                            json_object_new_string(mdr_tr(call->lang, "notifications.link")));
-    free(kept);
     return mdr_reply_ok(m->services, view, response);
 }
 

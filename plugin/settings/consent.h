@@ -16,10 +16,10 @@ int mdr_consent_confirm(sqlite3 *db, int64_t id);
 /* The cloud refused or failed: the row goes. 0 or -1. */
 int mdr_consent_drop(sqlite3 *db, int64_t id);
 
-/* The record that stands while the cloud says extended notifications are on: the newest
- * confirmed row, or a newer pending one (its process died after the cloud took it).
- * {confirmed_by, confirmed_time, language, text} (new), NULL when none; *err = 1 on a store
- * error. */
+/* The record that stands while the cloud says extended notifications are on: the newest row.
+ * A pending row is the newest only while its change is in flight, or when its process died
+ * after the cloud took the change (then it is the true record). {confirmed_by,
+ * confirmed_time, language, text} (new), NULL when none; *err = 1 on a store error. */
 json_object *mdr_consent_current(sqlite3 *db, int *err);
 
 #endif
