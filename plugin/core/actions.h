@@ -61,4 +61,33 @@ ksc_status mdr_health_summary(ksc_module *module, const ksc_call *call, char **r
 /* the periodic sync (on_timer) */
 void mdr_health_on_timer(ksc_module *module, int64_t now_ms);
 
+/* settings/actions.c, settings/auto_accept.c */
+ksc_status mdr_settings_get(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_settings_update(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_settings_auto_accept_get(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_settings_auto_accept_set(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_settings_auto_accept_set_tenants(ksc_module *module, const ksc_call *call,
+                                                char **response);
+
+/* notifications/actions.c */
+ksc_status mdr_notifications_get(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_notifications_email_save(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_notifications_email_verify(ksc_module *module, const ksc_call *call,
+                                          char **response);
+ksc_status mdr_notifications_email_resend(ksc_module *module, const ksc_call *call,
+                                          char **response);
+ksc_status mdr_notifications_email_disable(ksc_module *module, const ksc_call *call,
+                                           char **response);
+ksc_status mdr_notifications_telegram_link(ksc_module *module, const ksc_call *call,
+                                           char **response);
+ksc_status mdr_notifications_telegram_unsubscribe(ksc_module *module, const ksc_call *call,
+                                                  char **response);
+
+/* reports/actions.c */
+ksc_status mdr_reports_list(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_reports_create(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_reports_update(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_reports_enable(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_reports_delete(ksc_module *module, const ksc_call *call, char **response);
+
 #endif

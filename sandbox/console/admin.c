@@ -107,14 +107,17 @@ static void h_admin_email_code(sbx_request *req, sbx_reply *rep)
     int o = org_of_login(req, rep);
     if (o < 0)
         return;
-    const org_org *org = svc_of(req->ctx)->world->orgs[o];
-    if (!org->email_code[0]) {
+    const char *recipient = NULL;
+    if (sbx_body_string(req, rep, "recipient", &recipient) < 0)
+        return;
+    const org_notify *n = org_notify_of(svc_of(req->ctx)->world->orgs[o], recipient, 0, NULL);
+    if (!n || !n->email_code[0]) {
         sbx_reply_error(rep, 404, "no_code", "no verification code outstanding");
         return;
     }
     json_object *out = json_object_new_object();
-    json_object_object_add(out, "code", json_object_new_string(org->email_code));
-    json_object_object_add(out, "address", json_object_new_string(org->email_pending_address));
+    json_object_object_add(out, "code", json_object_new_string(n->email_code));
+    json_object_object_add(out, "address", json_object_new_string(n->email_pending_address));
     sbx_reply_json(rep, 200, out);
 }
 

@@ -1,21 +1,40 @@
 /* notifications.c — the Notifications tab: e-mail (start, verify, resend, disable) and
- * Telegram (link, unsubscribe). */
+ * Telegram (link, unsubscribe). Every call takes an optional `recipient`: a person of the
+ * organization whose own notifications these are (the plug-in names the console user);
+ * without it, the account's own. */
 #include "console/console.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void reply_notif(sbx_request *req, sbx_reply *rep, int a)
+/* The recipient's notifications, or NULL with the error answered. `create`: a change adds a
+ * recipient not seen yet; a read of an unknown one answers the defaults. */
+static org_notify *notify_of(sbx_request *req, sbx_reply *rep, int a, int create)
 {
-    sbx_reply_json(rep, 200, org_notifications_json(svc_org_of(req, a), req->now_ms));
+    const char *recipient = NULL;
+    if (sbx_body_string(req, rep, "recipient", &recipient) < 0)
+        return NULL;
+    org_err e = {0};
+    org_notify *n = org_notify_of(svc_org_of(req, a), recipient, create, &e);
+    if (!n && create)
+        svc_reply_err(rep, &e);
+    return n;
+}
+
+static void reply_notif(sbx_request *req, sbx_reply *rep, const org_notify *n)
+{
+    static const org_notify none; /* a recipient with nothing set up yet */
+    sbx_reply_json(rep, 200, org_notifications_json(n ? n : &none, req->now_ms));
 }
 
 static void h_notif_get(sbx_request *req, sbx_reply *rep)
 {
+    const char *recipient = NULL;
     int a = svc_active_account(req, rep);
-    if (a >= 0)
-        reply_notif(req, rep, a);
+    if (a < 0 || sbx_body_string(req, rep, "recipient", &recipient) < 0)
+        return;
+    reply_notif(req, rep, org_notify_of(svc_org_of(req, a), recipient, 0, NULL));
 }
 
 static void h_email_start(sbx_request *req, sbx_reply *rep)
@@ -23,13 +42,16 @@ static void h_email_start(sbx_request *req, sbx_reply *rep)
     int a = svc_active_account(req, rep);
     if (a < 0)
         return;
+    org_notify *n = notify_of(req, rep, a, 1);
+    if (!n)
+        return;
     org_err e = {0};
-    if (org_email_start(svc_org_of(req, a), req->json, req->now_ms, &e)) {
+    if (org_email_start(n, req->json, req->now_ms, &e)) {
         svc_reply_err(rep, &e);
         return;
     }
     sbx_touch(req->ctx);
-    reply_notif(req, rep, a);
+    reply_notif(req, rep, n);
 }
 
 static void h_email_verify(sbx_request *req, sbx_reply *rep)
@@ -38,14 +60,17 @@ static void h_email_verify(sbx_request *req, sbx_reply *rep)
     int a = svc_active_account(req, rep);
     if (a < 0 || sbx_body_string(req, rep, "code", &code) < 0)
         return;
+    org_notify *n = notify_of(req, rep, a, 1);
+    if (!n)
+        return;
     org_err e = {0};
-    int rc = org_email_verify(svc_org_of(req, a), code, req->now_ms, &e);
+    int rc = org_email_verify(n, code, req->now_ms, &e);
     sbx_touch(req->ctx); /* a wrong try counts too */
     if (rc) {
         svc_reply_err(rep, &e);
         return;
     }
-    reply_notif(req, rep, a);
+    reply_notif(req, rep, n);
 }
 
 static void h_email_resend(sbx_request *req, sbx_reply *rep)
@@ -53,13 +78,16 @@ static void h_email_resend(sbx_request *req, sbx_reply *rep)
     int a = svc_active_account(req, rep);
     if (a < 0)
         return;
+    org_notify *n = notify_of(req, rep, a, 1);
+    if (!n)
+        return;
     org_err e = {0};
-    if (org_email_resend(svc_org_of(req, a), req->now_ms, &e)) {
+    if (org_email_resend(n, req->now_ms, &e)) {
         svc_reply_err(rep, &e);
         return;
     }
     sbx_touch(req->ctx);
-    reply_notif(req, rep, a);
+    reply_notif(req, rep, n);
 }
 
 static void h_email_disable(sbx_request *req, sbx_reply *rep)
@@ -67,9 +95,12 @@ static void h_email_disable(sbx_request *req, sbx_reply *rep)
     int a = svc_active_account(req, rep);
     if (a < 0)
         return;
-    org_email_disable(svc_org_of(req, a));
+    org_notify *n = notify_of(req, rep, a, 1);
+    if (!n)
+        return;
+    org_email_disable(n);
     sbx_touch(req->ctx);
-    reply_notif(req, rep, a);
+    reply_notif(req, rep, n);
 }
 
 static void h_tg_link(sbx_request *req, sbx_reply *rep)
@@ -77,9 +108,12 @@ static void h_tg_link(sbx_request *req, sbx_reply *rep)
     int a = svc_active_account(req, rep);
     if (a < 0)
         return;
+    org_notify *n = notify_of(req, rep, a, 1);
+    if (!n)
+        return;
     char token[33];
     org_err e = {0};
-    if (org_telegram_link(svc_org_of(req, a), req->json, token, &e)) {
+    if (org_telegram_link(n, req->json, token, &e)) {
         svc_reply_err(rep, &e);
         return;
     }
@@ -97,9 +131,12 @@ static void h_tg_unsubscribe(sbx_request *req, sbx_reply *rep)
     int a = svc_active_account(req, rep);
     if (a < 0)
         return;
-    org_telegram_unsubscribe(svc_org_of(req, a));
+    org_notify *n = notify_of(req, rep, a, 1);
+    if (!n)
+        return;
+    org_telegram_unsubscribe(n);
     sbx_touch(req->ctx);
-    reply_notif(req, rep, a);
+    reply_notif(req, rep, n);
 }
 
 void console_register_notifications(sbx_router *r)

@@ -63,6 +63,23 @@ ROWS = {
     "mdr.health.device": "device",  # filled in: a device of main
     "mdr.health.export": {"list": "assets", "filter": {"last_seen": {"all": True}}},
     "mdr.health.summary": {},
+    "mdr.settings.get": "probe",
+    "mdr.settings.update": "probe",
+    "mdr.settings.auto_accept.get": "probe",
+    "mdr.settings.auto_accept.set": "probe",
+    "mdr.settings.auto_accept.set_tenants": "probe",
+    "mdr.notifications.get": "probe",
+    "mdr.notifications.email.save": "probe",
+    "mdr.notifications.email.verify": "probe",
+    "mdr.notifications.email.resend": "probe",
+    "mdr.notifications.email.disable": "probe",
+    "mdr.notifications.telegram.link": "probe",
+    "mdr.notifications.telegram.unsubscribe": "probe",
+    "mdr.reports.list": "probe",
+    "mdr.reports.create": "probe",
+    "mdr.reports.update": "probe",
+    "mdr.reports.enable": "probe",
+    "mdr.reports.delete": "probe",
 }
 
 suite = Suite("rights_matrix")

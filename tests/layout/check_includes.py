@@ -21,6 +21,9 @@ ALLOWED = {
     "licenses": {"core", "cloud", "ksn"},
     "tenants": {"core", "cloud", "licenses/view.h", "licenses/sync.h", "licenses/delivery.h"},
     "health": {"core", "cloud"},
+    "settings": {"core", "cloud"},
+    "notifications": {"core", "cloud"},
+    "reports": {"core", "cloud", "notifications/email_address.h"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

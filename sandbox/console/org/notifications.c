@@ -4,6 +4,35 @@
 
 /* ================================================================= notifications */
 
+org_notify *org_notify_of(org_org *o, const char *recipient, int create, org_err *e)
+{
+    if (!recipient || !*recipient)
+        return &o->notify[0];
+    for (int i = 1; i <= o->recipient_count; i++)
+        if (!strcmp(o->notify[i].recipient, recipient))
+            return &o->notify[i];
+    if (!create)
+        return NULL;
+    size_t len = strlen(recipient);
+    int printable = len <= ORG_RECIPIENT_MAX;
+    for (size_t i = 0; printable && i < len; i++)
+        printable = (unsigned char)recipient[i] >= 0x20 && recipient[i] != 0x7f;
+    if (!printable) {
+        fail(e, 400, "invalid_recipient", "recipient is at most %d printable characters.",
+             ORG_RECIPIENT_MAX);
+        return NULL;
+    }
+    if (o->recipient_count == ORG_RECIPIENTS) {
+        fail(e, 409, "recipient_limit", "At most %d notification recipients per organization.",
+             ORG_RECIPIENTS);
+        return NULL;
+    }
+    org_notify *n = &o->notify[++o->recipient_count];
+    memset(n, 0, sizeof *n);
+    copy(n->recipient, sizeof n->recipient, recipient);
+    return n;
+}
+
 static json_object *channel_json(const org_channel *c)
 {
     json_object *j = json_object_new_object();
@@ -14,7 +43,7 @@ static json_object *channel_json(const org_channel *c)
     return j;
 }
 
-json_object *org_notifications_json(const org_org *o, int64_t now_ms)
+json_object *org_notifications_json(const org_notify *o, int64_t now_ms)
 {
     json_object *j = json_object_new_object();
     json_object *em = channel_json(&o->email);
@@ -63,7 +92,7 @@ static int read_channel(json_object *in, org_channel *c, org_err *e)
     return 0;
 }
 
-static void new_code(org_org *o, int64_t now_ms)
+static void new_code(org_notify *o, int64_t now_ms)
 {
     unsigned char r[4];
     if (RAND_bytes(r, sizeof r) != 1)
@@ -74,7 +103,7 @@ static void new_code(org_org *o, int64_t now_ms)
     o->email_wrong_tries = 0;
 }
 
-int org_email_start(org_org *o, json_object *in, int64_t now_ms, org_err *e)
+int org_email_start(org_notify *o, json_object *in, int64_t now_ms, org_err *e)
 {
     const char *addr = jstr(in, "address");
     org_channel c = {0};
@@ -88,7 +117,7 @@ int org_email_start(org_org *o, json_object *in, int64_t now_ms, org_err *e)
     return 0;
 }
 
-int org_email_verify(org_org *o, const char *code, int64_t now_ms, org_err *e)
+int org_email_verify(org_notify *o, const char *code, int64_t now_ms, org_err *e)
 {
     if (!o->email_pending_address[0])
         return fail(e, 409, "no_verification_pending", "No email address awaits verification.");
@@ -116,7 +145,7 @@ int org_email_verify(org_org *o, const char *code, int64_t now_ms, org_err *e)
     return 0;
 }
 
-int org_email_resend(org_org *o, int64_t now_ms, org_err *e)
+int org_email_resend(org_notify *o, int64_t now_ms, org_err *e)
 {
     if (!o->email_pending_address[0])
         return fail(e, 409, "no_verification_pending", "No email address awaits verification.");
@@ -124,14 +153,14 @@ int org_email_resend(org_org *o, int64_t now_ms, org_err *e)
     return 0;
 }
 
-void org_email_disable(org_org *o)
+void org_email_disable(org_notify *o)
 {
     memset(&o->email, 0, sizeof o->email);
     o->email_pending_address[0] = '\0';
     o->email_code[0] = '\0';
 }
 
-int org_telegram_link(org_org *o, json_object *in, char out_token[33], org_err *e)
+int org_telegram_link(org_notify *o, json_object *in, char out_token[33], org_err *e)
 {
     org_channel c = {0};
     if (o->telegram_subscribed)
@@ -148,17 +177,20 @@ int org_telegram_link(org_org *o, json_object *in, char out_token[33], org_err *
 int org_telegram_use_link(org_world *w, const char *token, org_err *e)
 {
     for (int i = 0; token && *token && i < w->org_count; i++) {
-        org_org *o = w->orgs[i];
-        if (!strcmp(o->telegram_link, token)) {
-            o->telegram_subscribed = 1;
-            o->telegram_link[0] = '\0'; /* one Telegram account per link */
-            return 0;
+        org_org *org = w->orgs[i];
+        for (int k = 0; k <= org->recipient_count; k++) {
+            org_notify *o = &org->notify[k];
+            if (!strcmp(o->telegram_link, token)) {
+                o->telegram_subscribed = 1;
+                o->telegram_link[0] = '\0'; /* one Telegram account per link */
+                return 0;
+            }
         }
     }
     return fail(e, 404, "link_unknown", "Unknown or already used link.");
 }
 
-void org_telegram_unsubscribe(org_org *o)
+void org_telegram_unsubscribe(org_notify *o)
 {
     memset(&o->telegram, 0, sizeof o->telegram);
     o->telegram_subscribed = 0;

@@ -36,6 +36,8 @@
 #define ORG_EMAIL_MAX 254
 #define ORG_CODE_TTL_MS (10 * 60 * 1000)
 #define ORG_CODE_TRIES 3
+#define ORG_RECIPIENTS 64     /* named notification recipients per organization */
+#define ORG_RECIPIENT_MAX 255 /* characters of a recipient's name */
 #define ORG_DAY_MS (24LL * 3600 * 1000)
 
 typedef struct org_err {
@@ -116,6 +118,25 @@ typedef struct org_channel { /* a notification channel's categories */
     int incidents, comments, responses;
 } org_channel;
 
+/* One recipient's email and Telegram notifications: the account's own (recipient "") or a
+ * named person of the organization (the plug-in names each console user). */
+typedef struct org_notify {
+    char recipient[ORG_RECIPIENT_MAX + 1];
+    /* email */
+    org_channel email;
+    char email_address[ORG_EMAIL_MAX + 1];
+    int email_verified;
+    char email_pending_address[ORG_EMAIL_MAX + 1];
+    org_channel email_pending; /* categories waiting for verification */
+    char email_code[7];        /* "" = no code outstanding */
+    int64_t email_code_expires_ms;
+    int email_wrong_tries;
+    /* Telegram */
+    org_channel telegram;
+    char telegram_link[33]; /* outstanding one-time link token, "" = none */
+    int telegram_subscribed;
+} org_notify;
+
 typedef struct org_org {
     char id[40];
     char name[128];
@@ -132,19 +153,10 @@ typedef struct org_org {
     int extended_notifications, extended_consent;
     char language[3];
     int auto_mode;
-    /* email notifications */
-    org_channel email;
-    char email_address[ORG_EMAIL_MAX + 1];
-    int email_verified;
-    char email_pending_address[ORG_EMAIL_MAX + 1];
-    org_channel email_pending; /* categories waiting for verification */
-    char email_code[7];        /* "" = no code outstanding */
-    int64_t email_code_expires_ms;
-    int email_wrong_tries;
-    /* Telegram */
-    org_channel telegram;
-    char telegram_link[33]; /* outstanding one-time link token, "" = none */
-    int telegram_subscribed;
+    int auto_new_on; /* per_tenant mode with "All tenants" ticked: new tenants start on */
+    /* notifications: [0] the account's own, [1..recipient_count] named recipients */
+    org_notify notify[ORG_RECIPIENTS + 1];
+    int recipient_count;
     /* the KSN configuration file served to this organization (cached per version) */
     unsigned ksn_version;
     char *ksn_pem;
@@ -294,14 +306,18 @@ json_object *org_settings_json(const org_org *o);
 int org_settings_update(org_org *o, json_object *in, org_err *e);
 
 /* ----- notifications */
-json_object *org_notifications_json(const org_org *o, int64_t now_ms);
-int org_email_start(org_org *o, json_object *in, int64_t now_ms, org_err *e);
-int org_email_verify(org_org *o, const char *code, int64_t now_ms, org_err *e);
-int org_email_resend(org_org *o, int64_t now_ms, org_err *e);
-void org_email_disable(org_org *o);
-int org_telegram_link(org_org *o, json_object *in, char out_token[33], org_err *e);
+json_object *org_notifications_json(const org_notify *n, int64_t now_ms);
+/* The notifications of `recipient` (NULL or "": the account's own); create: add a named
+ * recipient not seen yet (409 recipient_limit past ORG_RECIPIENTS, 400 invalid_recipient).
+ * NULL with e filled when refused; without create, NULL (no error) for an unknown name. */
+org_notify *org_notify_of(org_org *o, const char *recipient, int create, org_err *e);
+int org_email_start(org_notify *n, json_object *in, int64_t now_ms, org_err *e);
+int org_email_verify(org_notify *n, const char *code, int64_t now_ms, org_err *e);
+int org_email_resend(org_notify *n, int64_t now_ms, org_err *e);
+void org_email_disable(org_notify *n);
+int org_telegram_link(org_notify *n, json_object *in, char out_token[33], org_err *e);
 int org_telegram_use_link(org_world *w, const char *token, org_err *e); /* the chatbot side */
-void org_telegram_unsubscribe(org_org *o);
+void org_telegram_unsubscribe(org_notify *n);
 
 /* ----- report schedules */
 json_object *org_schedule_json(const org_org *o, const org_schedule *s);

@@ -16,6 +16,9 @@ json_object *org_settings_json(const org_org *o)
     add_str(j, "language", o->language);
     json_object *aa = json_object_new_object();
     add_str(aa, "mode", auto_name(o->auto_mode));
+    add_bool(aa, "all_tenants",
+             o->auto_mode == ORG_AUTO_ALL ||
+                 (o->auto_mode == ORG_AUTO_PER_TENANT && o->auto_new_on));
     json_object *ts = json_object_new_array();
     for (int i = 0; i < o->tenant_slots; i++) {
         const org_tenant *t = o->tenants[i];
@@ -36,6 +39,7 @@ int org_settings_update(org_org *o, json_object *in, org_err *e)
 {
     json_object *v, *aa = NULL;
     int ext = o->extended_notifications, consent = o->extended_consent, mode = o->auto_mode;
+    int new_on = o->auto_new_on;
     char lang[3];
     copy(lang, sizeof lang, o->language);
     if (jhas(in, "extended_notifications", &v)) {
@@ -78,7 +82,18 @@ int org_settings_update(org_org *o, json_object *in, org_err *e)
                 return fail(e, 400, "invalid_parameter",
                             "auto_accept.mode is off, all or per_tenant.");
         }
-        json_object *ts;
+        json_object *ts, *all;
+        if (jhas(aa, "all_tenants", &all)) {
+            if (mode != ORG_AUTO_PER_TENANT)
+                return fail(e, 409, "wrong_mode", "All tenants is ticked only in per_tenant mode.");
+            if (!json_object_is_type(all, json_type_boolean))
+                return fail(e, 400, "invalid_parameter", "auto_accept.all_tenants is a boolean.");
+            new_on = json_object_get_boolean(all);
+            for (int i = 0; new_on && i < o->tenant_slots; i++) {
+                flags_changed |= !o->tenants[i]->deleted && !flags[i];
+                flags[i] = 1;
+            }
+        }
         if (jhas(aa, "tenants", &ts)) {
             if (mode != ORG_AUTO_PER_TENANT)
                 return fail(e, 409, "wrong_mode", "Tenants are toggled only in per_tenant mode.");
@@ -98,9 +113,15 @@ int org_settings_update(org_org *o, json_object *in, org_err *e)
                 if (flags[idx] != json_object_get_boolean(flag))
                     flags_changed = 1;
                 flags[idx] = json_object_get_boolean(flag);
+                if (!flags[idx])
+                    new_on = 0; /* unticking a tenant unticks "All tenants" */
             }
         }
     }
+    if (mode != ORG_AUTO_PER_TENANT)
+        new_on = 0;
+    else if (mode != o->auto_mode && !jhas(aa, "all_tenants", &v))
+        new_on = 0; /* entering per_tenant: new tenants start off */
     if (mode != o->auto_mode && mode != ORG_AUTO_PER_TENANT) {
         for (int i = 0; i < o->tenant_slots; i++) {
             flags_changed |= flags[i] != (mode == ORG_AUTO_ALL);
@@ -108,12 +129,14 @@ int org_settings_update(org_org *o, json_object *in, org_err *e)
         }
     }
     if (ext == o->extended_notifications && consent == o->extended_consent &&
-        !strcmp(lang, o->language) && mode == o->auto_mode && !flags_changed)
+        !strcmp(lang, o->language) && mode == o->auto_mode && !flags_changed &&
+        new_on == o->auto_new_on)
         return fail(e, 409, "no_changes", "Nothing changed.");
     o->extended_notifications = ext;
     o->extended_consent = consent;
     copy(o->language, sizeof o->language, lang);
     o->auto_mode = mode;
+    o->auto_new_on = new_on;
     for (int i = 0; i < o->tenant_slots; i++)
         o->tenants[i]->auto_accept = flags[i];
     return 0;

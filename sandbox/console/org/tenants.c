@@ -181,7 +181,8 @@ org_tenant *org_tenant_create(org_world *w, int org, json_object *in, int core_i
     t->active = 1; /* the Active toggle is on by default */
     t->core_index = core_index;
     t->created_ms = now_ms;
-    t->auto_accept = o->auto_mode == ORG_AUTO_ALL;
+    t->auto_accept =
+        o->auto_mode == ORG_AUTO_ALL || (o->auto_mode == ORG_AUTO_PER_TENANT && o->auto_new_on);
     apply_tenant(o, t, in, now_ms);
     return t;
 }

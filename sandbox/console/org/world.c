@@ -353,6 +353,41 @@ static void channel_load(json_object *j, org_channel *c)
     c->responses = json_object_get_int(json_object_array_get_idx(j, 3));
 }
 
+static void notify_save(json_object *j, const org_notify *n)
+{
+    json_object_object_add(j, "email", channel_save(&n->email));
+    add_str(j, "email_address", n->email_address);
+    add_int(j, "email_verified", n->email_verified);
+    add_str(j, "email_pending_address", n->email_pending_address);
+    json_object_object_add(j, "email_pending", channel_save(&n->email_pending));
+    add_str(j, "email_code", n->email_code);
+    add_int(j, "email_code_expires", n->email_code_expires_ms);
+    add_int(j, "email_wrong_tries", n->email_wrong_tries);
+    json_object_object_add(j, "telegram", channel_save(&n->telegram));
+    add_str(j, "telegram_link", n->telegram_link);
+    add_int(j, "telegram_subscribed", n->telegram_subscribed);
+}
+
+static void notify_load(json_object *j, org_notify *n)
+{
+    json_object *v;
+    if (json_object_object_get_ex(j, "email", &v))
+        channel_load(v, &n->email);
+    copy(n->email_address, sizeof n->email_address, jstr(j, "email_address"));
+    n->email_verified = (int)jint(j, "email_verified", 0);
+    copy(n->email_pending_address, sizeof n->email_pending_address,
+         jstr(j, "email_pending_address"));
+    if (json_object_object_get_ex(j, "email_pending", &v))
+        channel_load(v, &n->email_pending);
+    copy(n->email_code, sizeof n->email_code, jstr(j, "email_code"));
+    n->email_code_expires_ms = jint(j, "email_code_expires", 0);
+    n->email_wrong_tries = (int)jint(j, "email_wrong_tries", 0);
+    if (json_object_object_get_ex(j, "telegram", &v))
+        channel_load(v, &n->telegram);
+    copy(n->telegram_link, sizeof n->telegram_link, jstr(j, "telegram_link"));
+    n->telegram_subscribed = (int)jint(j, "telegram_subscribed", 0);
+}
+
 static json_object *org_save(const org_org *o)
 {
     json_object *j = json_object_new_object();
@@ -415,17 +450,16 @@ static json_object *org_save(const org_org *o)
     add_int(j, "extended_consent", o->extended_consent);
     add_str(j, "language", o->language);
     add_int(j, "auto_mode", o->auto_mode);
-    json_object_object_add(j, "email", channel_save(&o->email));
-    add_str(j, "email_address", o->email_address);
-    add_int(j, "email_verified", o->email_verified);
-    add_str(j, "email_pending_address", o->email_pending_address);
-    json_object_object_add(j, "email_pending", channel_save(&o->email_pending));
-    add_str(j, "email_code", o->email_code);
-    add_int(j, "email_code_expires", o->email_code_expires_ms);
-    add_int(j, "email_wrong_tries", o->email_wrong_tries);
-    json_object_object_add(j, "telegram", channel_save(&o->telegram));
-    add_str(j, "telegram_link", o->telegram_link);
-    add_int(j, "telegram_subscribed", o->telegram_subscribed);
+    add_int(j, "auto_new_on", o->auto_new_on);
+    notify_save(j, &o->notify[0]); /* the account's own, where it always was */
+    json_object *rcp = json_object_new_array();
+    for (int i = 1; i <= o->recipient_count; i++) {
+        json_object *x = json_object_new_object();
+        add_str(x, "recipient", o->notify[i].recipient);
+        notify_save(x, &o->notify[i]);
+        json_object_array_add(rcp, x);
+    }
+    json_object_object_add(j, "recipients", rcp);
     add_int(j, "ksn_version", o->ksn_version);
     if (o->ksn_pem)
         add_str(j, "ksn_pem", o->ksn_pem);
@@ -547,22 +581,17 @@ static int org_load(org_world *w, json_object *j, org_err *e)
     o->extended_consent = (int)jint(j, "extended_consent", 0);
     copy(o->language, sizeof o->language, jstr(j, "language") ? jstr(j, "language") : "en");
     o->auto_mode = (int)jint(j, "auto_mode", 0);
+    o->auto_new_on = (int)jint(j, "auto_new_on", 0);
     json_object *v;
-    if (json_object_object_get_ex(j, "email", &v))
-        channel_load(v, &o->email);
-    copy(o->email_address, sizeof o->email_address, jstr(j, "email_address"));
-    o->email_verified = (int)jint(j, "email_verified", 0);
-    copy(o->email_pending_address, sizeof o->email_pending_address,
-         jstr(j, "email_pending_address"));
-    if (json_object_object_get_ex(j, "email_pending", &v))
-        channel_load(v, &o->email_pending);
-    copy(o->email_code, sizeof o->email_code, jstr(j, "email_code"));
-    o->email_code_expires_ms = jint(j, "email_code_expires", 0);
-    o->email_wrong_tries = (int)jint(j, "email_wrong_tries", 0);
-    if (json_object_object_get_ex(j, "telegram", &v))
-        channel_load(v, &o->telegram);
-    copy(o->telegram_link, sizeof o->telegram_link, jstr(j, "telegram_link"));
-    o->telegram_subscribed = (int)jint(j, "telegram_subscribed", 0);
+    notify_load(j, &o->notify[0]);
+    if (json_object_object_get_ex(j, "recipients", &v) && json_object_is_type(v, json_type_array))
+        for (size_t i = 0; i < json_object_array_length(v) && o->recipient_count < ORG_RECIPIENTS;
+             i++) {
+            json_object *x = json_object_array_get_idx(v, i);
+            org_notify *n = &o->notify[++o->recipient_count];
+            copy(n->recipient, sizeof n->recipient, jstr(x, "recipient"));
+            notify_load(x, n);
+        }
     o->ksn_version = (unsigned)jint(j, "ksn_version", 0);
     o->ksn_pem = dup_str(jstr(j, "ksn_pem"));
     return 0;

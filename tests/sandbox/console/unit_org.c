@@ -225,7 +225,7 @@ static void usage__custom_incident_quota(void)
 static void email__code_ten_minutes_three_tries(void)
 {
     setup_active("europe");
-    org_org *o = w->orgs[0];
+    org_notify *o = org_notify_of(w->orgs[0], NULL, 0, NULL);
     org_err e = {0};
     json_object *in = json_object_new_object();
     json_object_object_add(in, "address", json_object_new_string("soc@b.example"));
@@ -249,6 +249,33 @@ static void email__code_ten_minutes_three_tries(void)
     CU_ASSERT_EQUAL(org_email_resend(o, NOW, &e), 0);
     CU_ASSERT_EQUAL(org_email_verify(o, o->email_code, NOW + ORG_CODE_TTL_MS - 1, &e), 0);
     CU_ASSERT_TRUE(o->email_verified);
+}
+
+static void email__each_recipient_their_own(void)
+{
+    setup_active("europe");
+    org_org *org = w->orgs[0];
+    org_err e = {0};
+    org_notify *anna = org_notify_of(org, "anna", 1, &e), *own = org_notify_of(org, "", 0, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(anna);
+    CU_ASSERT_PTR_EQUAL(org_notify_of(org, "anna", 0, NULL), anna);
+    CU_ASSERT_PTR_NULL(org_notify_of(org, "boris", 0, NULL)); /* unknown, not created */
+    json_object *in = json_object_new_object();
+    json_object_object_add(in, "address", json_object_new_string("anna@b.example"));
+    json_object_object_add(in, "comments", json_object_new_boolean(1));
+    CU_ASSERT_EQUAL(org_email_start(anna, in, NOW, &e), 0);
+    json_object_put(in);
+    CU_ASSERT_STRING_EQUAL(own->email_pending_address, "");
+    CU_ASSERT_EQUAL(org_email_verify(anna, anna->email_code, NOW, &e), 0);
+    CU_ASSERT_TRUE(anna->email_verified);
+    CU_ASSERT_FALSE(own->email_verified);
+    for (int i = 1; i < ORG_RECIPIENTS; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "r%d", i);
+        CU_ASSERT_PTR_NOT_NULL(org_notify_of(org, name, 1, &e));
+    }
+    CU_ASSERT_PTR_NULL(org_notify_of(org, "one too many", 1, &e));
+    CU_ASSERT_STRING_EQUAL(e.code, "recipient_limit");
 }
 
 static json_object *schedule_in(const char *tenant_id)
@@ -329,6 +356,7 @@ int main(void)
                 tenants__expiry_before_license_last_day);
     CU_add_test(s, "usage__custom_incident_quota", usage__custom_incident_quota);
     CU_add_test(s, "email__code_ten_minutes_three_tries", email__code_ten_minutes_three_tries);
+    CU_add_test(s, "email__each_recipient_their_own", email__each_recipient_their_own);
     CU_add_test(s, "reports__fifty_per_org_ten_per_tenant", reports__fifty_per_org_ten_per_tenant);
     CU_add_test(s, "persistence__save_load_round_trip", persistence__save_load_round_trip);
     CU_basic_set_mode(CU_BRM_VERBOSE);
