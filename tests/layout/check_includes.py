@@ -21,6 +21,8 @@ ALLOWED = {
     "licenses": {"core", "cloud", "ksn"},
     "tenants": {"core", "cloud", "licenses/view.h", "licenses/sync.h", "licenses/delivery.h"},
     "health": {"core", "cloud"},
+    "connections": {"core", "cloud", "licenses/view.h", "licenses/sync.h"},
+    "responses": {"core", "cloud"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
