@@ -107,6 +107,18 @@ static const char *tenant_id_of(const seen *s, const char *name)
     return NULL;
 }
 
+/* 1 when the organization has the tenant (not deleted). */
+static int tenant_known(const seen *s, const char *tenant_id)
+{
+    for (size_t i = 0; i < json_object_array_length(s->tenants); i++) {
+        json_object *t = json_object_array_get_idx(s->tenants, i);
+        if (strcmp(mdr_json_str(t, "status", ""), "Deleted") != 0 &&
+            strcmp(mdr_json_str(t, "tenant_id", ""), tenant_id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* 1 when the tenant's responses are accepted automatically (Settings: auto-accept). */
 static int auto_accepted(const seen *s, const char *tenant_id)
 {
@@ -317,6 +329,14 @@ ksc_status mdr_responses_list(ksc_module *m, const ksc_call *call, char **respon
         seen_free(&s);
         json_object_put(req);
         return cloud_failed(m, call, &err, response);
+    }
+    if (c.tenant && *c.tenant && !tenant_known(&s, c.tenant)) {
+        json_object *d = mdr_details_field("tenant");
+        json_object_object_add(d, "tenant_id", json_object_new_string(c.tenant));
+        seen_free(&s);
+        json_object_put(req);
+        return mdr_reply_error(m->services, call->lang, KSC_ERR_NOT_FOUND, "tenant_not_found", d,
+                               response);
     }
     c.s = &s;
     c.out = json_object_new_array();
