@@ -63,6 +63,17 @@ ROWS = {
     "mdr.health.device": "device",  # filled in: a device of main
     "mdr.health.export": {"list": "assets", "filter": {"last_seen": {"all": True}}},
     "mdr.health.summary": {},
+    "mdr.connections.list": "probe",
+    "mdr.connections.create": "probe",
+    "mdr.connections.edit": "probe",
+    "mdr.connections.generate": "probe",
+    "mdr.connections.revoke": "probe",
+    "mdr.connections.delete": "probe",
+    "mdr.responses.list": "probe",
+    "mdr.responses.get": "probe",
+    "mdr.responses.accept": "probe",
+    "mdr.responses.reject": "probe",
+    "mdr.responses.check_isolation_password": "probe",
 }
 
 suite = Suite("rights_matrix")
