@@ -13,6 +13,7 @@
 #include "core/tenant_access.h"
 #include "params.h"
 
+#include <ctype.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,18 @@ static void seen_free(seen *s)
     json_object_put(s->settings);
 }
 
+/* Only what a response's view needs of its incident: no comments or attachments. */
+static json_object *incident_fields(void)
+{
+    static const char *const keep[] = {
+        "incident_id", "incident_number",         "summary",   "status", "priority",
+        "tenant_name", "affected_hosts_mappings", "responses", NULL};
+    json_object *a = json_object_new_array();
+    for (int i = 0; keep[i]; i++)
+        json_object_array_add(a, json_object_new_string(keep[i]));
+    return a;
+}
+
 /* Every incident the filter matches, page by page (the API caps a query at 10,000). */
 static mdr_cloud_status fetch(ksc_module *m, json_object *filter, seen *s, mdr_cloud_error *err)
 {
@@ -66,11 +79,13 @@ static mdr_cloud_status fetch(ksc_module *m, json_object *filter, seen *s, mdr_c
         json_object_object_add(req, "page", json_object_new_int(page));
         json_object_object_add(req, "page_size", json_object_new_int(PAGE));
         json_object_object_add(req, "sort", json_object_new_string("creation_time:desc"));
+        json_object_object_add(req, "fields", incident_fields());
         json_object *arr = NULL;
         st = mdr_cloud_api(m, "incidents/list", req, 1, &arr, err);
         json_object_object_del(req, "page");
         json_object_object_del(req, "page_size");
         json_object_object_del(req, "sort");
+        json_object_object_del(req, "fields");
         json_object_put(req);
         if (st != MDR_CLOUD_OK)
             return st;
@@ -272,6 +287,17 @@ static int newest_first(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
+/* An asset id as the API writes it: "0x" and hexadecimal digits. */
+static int asset_id_ok(const char *id)
+{
+    if (strncmp(id, "0x", 2) || !id[2])
+        return 0;
+    for (const char *c = id + 2; *c; c++)
+        if (!isxdigit((unsigned char)*c))
+            return 0;
+    return 1;
+}
+
 static const mdr_field LIST_FIELDS[] = {
     {.name = "type", .type = MDR_FIELD_ENUM, .choices = TYPES},
     {.name = "status", .type = MDR_FIELD_ENUM, .choices = STATUSES},
@@ -298,6 +324,11 @@ ksc_status mdr_responses_list(ksc_module *m, const ksc_call *call, char **respon
     if (!db) {
         json_object_put(req);
         return mdr_reply_store_error(m->services, call->lang, response);
+    }
+    if (c.asset && !asset_id_ok(c.asset)) {
+        json_object_put(req);
+        return mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID, "invalid_value",
+                               mdr_details_field("asset"), response);
     }
     if (c.tenant && mdr_tenant_access_visible_id(db, call->user, c.tenant) != 1) {
         json_object *d = mdr_details_field("tenant");

@@ -168,6 +168,7 @@ def _():
     expect(a in [r["response_id"] for r in lst["responses"]] and
            all(r["asset"]["asset_id"] == asset for r in lst["responses"]), lst)
     world.call("mdr.responses.list", {"type": "reboot"}).fails("not_allowed", rc=4)
+    world.call("mdr.responses.list", {"asset": "WS-0042\n"}).fails("invalid_value", rc=4)
     world.call("mdr.responses.list", {"tenant": "no-such-tenant"}).fails("tenant_not_found", rc=4)
 
 
