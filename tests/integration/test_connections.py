@@ -81,6 +81,12 @@ def _():
     expect(st == 200 and session.get("access_token") and session.get("refresh_token"), st, session)
     st, count = api(cid, "assets/count", {}, session["access_token"])
     expect(st == 200 and isinstance(count.get("count"), int), st, count)
+    # the connection's name is the author of what it writes (help: "Creating an API connection")
+    st, incs = api(cid, "incidents/list", {"page_size": 1}, session["access_token"])
+    expect(st == 200 and len(incs) == 1, st, incs)
+    st, note = api(cid, "comments/create", {"incident_id": incs[0]["incident_id"],
+                                            "text": "Seen by the SIEM"}, session["access_token"])
+    expect(st == 200 and note["author_name"] == "SIEM export", st, note)
     st, _ = api(cid, "session/confirm", {"refresh_token": refresh})
     expect(st == 401, "a spent refresh token was accepted again", st)
     now = find(cid)[0]
