@@ -545,6 +545,7 @@ static ksc_status decide(ksc_module *m, const ksc_call *call, const char *status
     size_t n = json_object_array_length(ids);
     json_object *results = json_object_new_array();
     int decided = 0;
+    ksc_status why = KSC_ERR_FAILED; /* the status of the last refusal: a single one's answer */
     for (size_t i = 0; i < n; i++) {
         const char *id = json_object_get_string(json_object_array_get_idx(ids, i));
         find_ctx f = {id, NULL, NULL, NULL};
@@ -552,6 +553,7 @@ static ksc_status decide(ksc_module *m, const ksc_call *call, const char *status
             json_object *d = json_object_new_object();
             json_object_object_add(d, "response_id", str(id));
             json_object_array_add(results, item_error(call->lang, id, "response_not_found", d));
+            why = KSC_ERR_NOT_FOUND;
             continue;
         }
         const char *now = mdr_json_str(f.r, "status", "");
@@ -564,6 +566,7 @@ static ksc_status decide(ksc_module *m, const ksc_call *call, const char *status
             json_object_object_add(d, "status_title", str(mdr_tr(call->lang, key)));
             json_object_array_add(results,
                                   item_error(call->lang, id, "response_already_decided", d));
+            why = KSC_ERR_CONFLICT;
             continue;
         }
         json_object *body = json_object_new_object(), *answer = NULL;
@@ -576,7 +579,7 @@ static ksc_status decide(ksc_module *m, const ksc_call *call, const char *status
         json_object_put(answer);
         if (cs != MDR_CLOUD_OK) {
             char *fail = NULL;
-            cloud_failed(m, call, &err, &fail);
+            why = cloud_failed(m, call, &err, &fail);
             json_object *parsed = fail ? json_tokener_parse(fail) : NULL, *inner = NULL;
             m->services->free(fail);
             json_object *o = json_object_new_object();
@@ -601,12 +604,6 @@ static ksc_status decide(ksc_module *m, const ksc_call *call, const char *status
     if (n == 1 && !decided) {
         json_object *e = NULL, *item = json_object_array_get_idx(results, 0);
         json_object_object_get_ex(item, "error", &e);
-        const char *code = mdr_json_str(e, "code", "internal");
-        json_object *d = NULL;
-        json_object_object_get_ex(e, "details", &d);
-        ksc_status why = !strcmp(code, "response_not_found")         ? KSC_ERR_NOT_FOUND
-                         : !strcmp(code, "response_already_decided") ? KSC_ERR_CONFLICT
-                                                                     : KSC_ERR_FAILED;
         char *text = NULL;
         json_object *whole = json_object_new_object();
         json_object_object_add(whole, "error", json_object_get(e));
@@ -615,7 +612,6 @@ static ksc_status decide(ksc_module *m, const ksc_call *call, const char *status
                                    whole, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(whole);
         json_object_put(results);
-        (void)d;
         *response = text;
         return text ? why : KSC_ERR_NO_MEMORY;
     }
