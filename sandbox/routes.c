@@ -19,6 +19,7 @@ void sbx_register_all(sbx_router *r)
     api_register_comments(r);
     api_register_attachments(r);
     api_register_admin(r);
+    api_register_soc(r);
     /* the service side (console/): its module first, then the areas */
     console_register_service(r);
     console_register_account(r);

@@ -65,6 +65,18 @@ const mdr_action_def mdr_action_table[] = {
     {"mdr.reports.update", mdr_reports_update, 0, MDR_AUDIT_CHANGE},
     {"mdr.reports.enable", mdr_reports_enable, 0, MDR_AUDIT_CHANGE},
     {"mdr.reports.delete", mdr_reports_delete, 0, MDR_AUDIT_CHANGE},
+    {"mdr.connections.list", mdr_connections_list, 0, MDR_AUDIT_NONE},
+    {"mdr.connections.create", mdr_connections_create, 0, MDR_AUDIT_CHANGE},
+    {"mdr.connections.edit", mdr_connections_edit, 0, MDR_AUDIT_CHANGE},
+    {"mdr.connections.generate", mdr_connections_generate, 0, MDR_AUDIT_CHANGE},
+    {"mdr.connections.revoke", mdr_connections_revoke, 0, MDR_AUDIT_CHANGE},
+    {"mdr.connections.delete", mdr_connections_delete, 0, MDR_AUDIT_CHANGE},
+    {"mdr.responses.list", mdr_responses_list, 0, MDR_AUDIT_NONE},
+    {"mdr.responses.get", mdr_responses_get, 0, MDR_AUDIT_NONE},
+    {"mdr.responses.accept", mdr_responses_accept, 0, MDR_AUDIT_CHANGE},
+    {"mdr.responses.reject", mdr_responses_reject, 0, MDR_AUDIT_CHANGE},
+    {"mdr.responses.check_isolation_password", mdr_responses_check_isolation_password, 0,
+     MDR_AUDIT_NONE},
 };
 const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_table[0];
 

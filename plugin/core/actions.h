@@ -90,4 +90,20 @@ ksc_status mdr_reports_update(ksc_module *module, const ksc_call *call, char **r
 ksc_status mdr_reports_enable(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_reports_delete(ksc_module *module, const ksc_call *call, char **response);
 
+/* connections/actions.c */
+ksc_status mdr_connections_list(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_connections_create(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_connections_edit(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_connections_generate(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_connections_revoke(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_connections_delete(ksc_module *module, const ksc_call *call, char **response);
+
+/* responses/actions.c */
+ksc_status mdr_responses_list(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_responses_get(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_responses_accept(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_responses_reject(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_responses_check_isolation_password(ksc_module *module, const ksc_call *call,
+                                                  char **response);
+
 #endif

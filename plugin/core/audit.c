@@ -115,6 +115,22 @@ static const audit_spec SPECS[] = {
      {NULL}, {"enabled=req:enabled"}, 0},
     {"mdr.reports.delete", "report_schedule", "req:id", "resp:name",
      {NULL}, {"deleted=resp:deleted"}, 0},
+    {"mdr.connections.create", "api_connection", "resp:client_id", "req:name",
+     {NULL}, {"rights=req:rights", "tenants=req:tenants", "status=resp:connection.status"}, 0},
+    {"mdr.connections.edit", "api_connection", "req:client_id", "resp:name|req:name",
+     {NULL}, {"name=req:name", "rights=req:rights", "tenants=req:tenants"}, 0},
+    {"mdr.connections.generate", "api_connection", "req:client_id", "resp:connection.name",
+     {NULL}, {"status=resp:connection.status"}, 0},
+    {"mdr.connections.revoke", "api_connection", "req:client_id", "resp:name",
+     {NULL}, {"status=resp:status"}, 0},
+    {"mdr.connections.delete", "api_connection", "req:client_id", "resp:name",
+     {NULL}, {"deleted=resp:deleted"}, 0},
+    {"mdr.responses.accept", "responses", "req:responses", NULL,
+     {NULL}, {"status=resp:status", "comment=req:comment", "decided=resp:decided",
+              "failed=resp:failed"}, 0},
+    {"mdr.responses.reject", "responses", "req:responses", NULL,
+     {NULL}, {"status=resp:status", "comment=req:comment", "decided=resp:decided",
+              "failed=resp:failed"}, 0},
 };
 /* clang-format on */
 

@@ -19,6 +19,7 @@ void api_register_responses(sbx_router *r);   /* responses/…, response/update 
 void api_register_comments(sbx_router *r);    /* comments/… (comments.c) */
 void api_register_attachments(sbx_router *r); /* attachments/… (attachments.c) */
 void api_register_admin(sbx_router *r);       /* /admin/… of the core's state (admin.c) */
+void api_register_soc(sbx_router *r); /* admin responses/create: the SOC's new responses (soc.c) */
 
 /* ---- shared by the resource files (common.c) */
 typedef struct api_route {

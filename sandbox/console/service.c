@@ -164,6 +164,30 @@ static int svc_tenant_visible(sbx_ctx *ctx, const sbx_conn *conn, const char *te
     return sbx_default_tenant_visible(ctx, conn, tenant_name);
 }
 
+/* The organization's auto-accept setting for a response the SOC creates now: all tenants
+ * (the root too), none, or the tenant's own flag in per-tenant mode. */
+static int svc_response_auto_accept(sbx_ctx *ctx, int tenant)
+{
+    svc_state *s = svc_of(ctx);
+    if (!s)
+        return 0;
+    owner_rebuild(ctx, s);
+    int owner = 0; /* assets without a tenant: the seeded organization's root */
+    if (tenant >= 0)
+        owner = s->owner && tenant < s->owner_len ? s->owner[tenant] : -1;
+    if (owner < 0 || owner >= s->world->org_count)
+        return 0;
+    const org_org *org = s->world->orgs[owner];
+    if (org->auto_mode == ORG_AUTO_ALL)
+        return 1;
+    if (org->auto_mode != ORG_AUTO_PER_TENANT || tenant < 0)
+        return 0;
+    for (int t = 0; t < org->tenant_slots; t++)
+        if (org->tenants[t]->core_index == tenant && !org->tenants[t]->deleted)
+            return org->tenants[t]->auto_accept;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- module */
 
 static size_t assets_of(void *ud, int core_index)
@@ -300,6 +324,7 @@ static int svc_init(sbx_ctx *ctx, int loaded)
     if (!ctx->ready.activation_code && s->world->code_count)
         sbx_set_str(&ctx->ready.activation_code, s->world->codes[0].code);
     ctx->tenant_visible = svc_tenant_visible;
+    ctx->response_auto_accept = svc_response_auto_accept;
     return 0;
 }
 

@@ -98,6 +98,10 @@ struct sbx_ctx {
     sbx_tenant_visible_fn tenant_visible;
     void *svc;  /* the service side's own state; the core never touches it */
     void *core; /* the core's own state (assets, incidents, connections…) */
+    /* 1 when a response the SOC creates now for an incident of core tenant index `tenant`
+     * (-1: no tenant) is accepted at once by its organization's auto-accept setting. The
+     * service side installs it (it owns the settings); NULL: never. */
+    int (*response_auto_accept)(sbx_ctx *ctx, int tenant);
 };
 
 /* The sandbox clock: real time plus the admin offset, in ms since the epoch. */

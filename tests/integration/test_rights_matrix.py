@@ -80,6 +80,17 @@ ROWS = {
     "mdr.reports.update": "probe",
     "mdr.reports.enable": "probe",
     "mdr.reports.delete": "probe",
+    "mdr.connections.list": "probe",
+    "mdr.connections.create": "probe",
+    "mdr.connections.edit": "probe",
+    "mdr.connections.generate": "probe",
+    "mdr.connections.revoke": "probe",
+    "mdr.connections.delete": "probe",
+    "mdr.responses.list": "probe",
+    "mdr.responses.get": "probe",
+    "mdr.responses.accept": "probe",
+    "mdr.responses.reject": "probe",
+    "mdr.responses.check_isolation_password": "probe",
 }
 
 suite = Suite("rights_matrix")

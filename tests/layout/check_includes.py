@@ -24,6 +24,8 @@ ALLOWED = {
     "settings": {"core", "cloud"},
     "notifications": {"core", "cloud"},
     "reports": {"core", "cloud", "notifications/email_address.h"},
+    "connections": {"core", "cloud", "licenses/view.h", "licenses/sync.h"},
+    "responses": {"core", "cloud"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
