@@ -201,6 +201,8 @@ typedef struct health_source {
 typedef struct health_sync_options {
     int force_full;
     const char *owner; /* names the lease holder in logs, e.g. "timer" or a user */
+    int page_size;     /* assets per page, below HEALTH_FETCH_PAGE_SIZE; 0 = that: the race
+                        * test's small world still gives every fetch worker pages */
 } health_sync_options;
 
 typedef struct health_sync_result {

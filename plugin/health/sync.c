@@ -216,6 +216,7 @@ typedef struct sync_run {
     const health_source *src;
     pthread_mutex_t lock;
     int64_t requests;
+    int64_t page_size; /* assets per assets/list call */
 } sync_run;
 
 static void count_request(sync_run *r)
@@ -567,7 +568,7 @@ static void *fetch_worker(void *p)
             json_object_object_add(req, "max_first_seen", json_object_new_int64(w.hi));
         json_object_object_add(req, "sort", json_object_new_string("first_seen:asc"));
         json_object_object_add(req, "page", json_object_new_int64(job.page));
-        json_object_object_add(req, "page_size", json_object_new_int(HEALTH_FETCH_PAGE_SIZE));
+        json_object_object_add(req, "page_size", json_object_new_int64(r->page_size));
         json_object *fields = json_object_new_array();
         for (int i = 0; FETCH_FIELDS[i]; i++)
             json_object_array_add(fields, json_object_new_string(FETCH_FIELDS[i]));
@@ -601,8 +602,8 @@ static void *fetch_worker(void *p)
             break;
         }
         /* A full last page: assets arrived since the count; read on (within the cap). */
-        if (n == HEALTH_FETCH_PAGE_SIZE && job.page == f->last_page[job.window] &&
-            job.page * HEALTH_FETCH_PAGE_SIZE < HEALTH_RESULT_CAP)
+        if ((int64_t)n == r->page_size && job.page == f->last_page[job.window] &&
+            job.page * r->page_size < HEALTH_RESULT_CAP)
             job_push(f, job.window, job.page + 1);
         while (!f->stop && !f->failed && f->done_n >= DONE_MAX)
             pthread_cond_wait(&f->changed, &r->lock);
@@ -717,7 +718,7 @@ static mdr_cloud_status fetch_all(sync_run *r, sqlite3 *db, const asset_filter *
     f.last_page = calloc(windows->n ? windows->n : 1, sizeof *f.last_page);
     mdr_cloud_status result = MDR_CLOUD_OK;
     for (size_t w = 0; f.last_page && w < windows->n; w++) {
-        int64_t pages = (windows->w[w].count + HEALTH_FETCH_PAGE_SIZE - 1) / HEALTH_FETCH_PAGE_SIZE;
+        int64_t pages = (windows->w[w].count + r->page_size - 1) / r->page_size;
         for (int64_t p = 1; p <= (pages ? pages : 1); p++)
             if (job_push(&f, w, p) != 0)
                 result = MDR_CLOUD_ERR_INTERNAL;
@@ -1142,7 +1143,9 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
     mdr_test_point("health.after_lease");
     setting_int_set(db, K_LAST_ATTEMPT, now);
 
-    sync_run run = {.m = m, .src = src};
+    sync_run run = {.m = m, .src = src, .page_size = HEALTH_FETCH_PAGE_SIZE};
+    if (opt && opt->page_size > 0 && opt->page_size < HEALTH_FETCH_PAGE_SIZE)
+        run.page_size = opt->page_size;
     pthread_mutex_init(&run.lock, NULL);
     health_sync_status status = HEALTH_SYNC_OK;
     int64_t last_good = setting_int(db, K_LAST_GOOD, 0);
