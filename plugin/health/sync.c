@@ -33,8 +33,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define APPLY_CACHE_KIB "32768" /* the apply's page cache (KiB): RSS stays in its budget */
-
 #define K_LEASE "health.lease"
 #define K_LAST_GOOD "health.last_good_ms"
 #define K_LAST_FULL "health.last_full_ms"
@@ -1245,14 +1243,7 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
     if (status == HEALTH_SYNC_OK) {
         apply_ctx a = {.m = m, .tenants = tenant_list, .full = full, .now = now, .res = res};
         int64_t ta = mono_ms();
-        /* A page cache big enough for the apply's b-trees: with SQLite's 2 MB a first load
-         * wrote the random-order asset_id index's pages out and back again many times. */
-        int64_t cache = scalar(db, "PRAGMA cache_size");
-        sqlite3_exec(db, "PRAGMA cache_size = -" APPLY_CACHE_KIB, NULL, NULL, NULL);
         int rc = mdr_store_tx(m->store, apply_stage, &a);
-        char restore[64];
-        snprintf(restore, sizeof restore, "PRAGMA cache_size = %" PRId64, cache);
-        sqlite3_exec(db, restore, NULL, NULL, NULL);
         if (rc == 0)
             mdr_test_point("health.after_apply"); /* applied, the lease not yet dropped */
         res->apply_ms = mono_ms() - ta;
