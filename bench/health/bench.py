@@ -41,6 +41,11 @@ FIELDS = ["asset_id", "host_name", "domain", "first_seen", "last_seen", "os_vers
 lines = []
 
 
+def load_average():
+    """The 1, 5 and 15 minute load averages: how busy the machine was (figures scale with it)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def say(text):
     print(text, flush=True)
     lines.append(text)
@@ -65,7 +70,8 @@ try:
     world.host_ok("devices", "generate", "--count", str(OPT.assets + OPT.silent), "--never-sent",
                   str(OPT.silent), "--seed", str(SEED), "--tenants", str(TENANTS), timeout=600)
     world.activate()
-    say(f"MDR Health benchmark — {time.strftime('%Y-%m-%d %H:%M:%S')}, {os.cpu_count()} CPUs")
+    say(f"MDR Health benchmark — {time.strftime('%Y-%m-%d %H:%M:%S')}, {os.cpu_count()} CPUs, "
+        f"load average {load_average()} (the targets are for a quiet machine: load < 1.5)")
     say(f"sandbox: {OPT.assets} assets (seed {SEED}, {TENANTS} tenants); host inventory: "
         f"{OPT.assets + OPT.silent} devices, {OPT.silent} never sent telemetry")
     say("")
@@ -235,6 +241,7 @@ print(len(assets))
         f"100, parsed into a list): {int(got.stdout)} assets in {plain_s:.2f} s")
 
     say("")
+    say(f"load average at the end: {load_average()}")
     say("targets:")
 
     def target(ok, text):

@@ -417,7 +417,7 @@ ksc_status mdr_health_sync(ksc_module *m, const ksc_call *call, char **response)
     ksc_status st = mdr_request_parse(m->services, call, FIELDS, &req, response);
     if (st != KSC_OK)
         return st;
-    health_sync_options opt = {mdr_req_bool(req, "full", 0), call->user};
+    health_sync_options opt = {.force_full = mdr_req_bool(req, "full", 0), .owner = call->user};
     json_object_put(req);
     health_source src;
     health_cloud_source(m, &src);
@@ -462,7 +462,7 @@ void mdr_health_on_timer(ksc_module *m, int64_t now)
         return;
     health_source src;
     health_cloud_source(m, &src);
-    health_sync_options opt = {0, "timer"};
+    health_sync_options opt = {.owner = "timer"};
     health_sync_result r;
     mdr_cloud_error ce;
     health_sync_status s = health_sync_run(m, &src, &opt, &r, &ce);

@@ -88,6 +88,10 @@ const char *const *health_sort_columns(health_list list);
 
 int health_query_count(sqlite3 *db, const health_query *q, int64_t *count);
 
+/* The page query's EXPLAIN QUERY PLAN, one detail a line, into out (tests check that no
+ * page sorts in a temp B-tree). 0 or -1. */
+int health_query_plan(sqlite3 *db, const health_query *q, char *out, size_t out_size);
+
 /* Runs the query; for each row calls fn(ctx, stmt) (columns: see rows.c). all = 1
  * ignores paging (export). Returns 0, fn's non-zero result, or -1 on a store error. */
 typedef int (*health_row_fn)(void *ctx, sqlite3_stmt *row);
@@ -201,6 +205,8 @@ typedef struct health_source {
 typedef struct health_sync_options {
     int force_full;
     const char *owner; /* names the lease holder in logs, e.g. "timer" or a user */
+    int page_size;     /* assets per page, below HEALTH_FETCH_PAGE_SIZE; 0 = that: the race
+                        * test's small world still gives every fetch worker pages */
 } health_sync_options;
 
 typedef struct health_sync_result {

@@ -62,6 +62,15 @@ static const char *const device_sorts[] = {"host_name", "epp",      "mdr_state",
                                            "tenant",    "critical", NULL};
 static const char *const device_sort_sql[] = {"name_lc", "epp",    "mdr_state",
                                               "server",  "tenant", "severity"};
+/* The index each sort walks (resources/sql/003_health.sql), by sort column. */
+static const char *const asset_sort_index[] = {
+    "health_assets_host",      "health_assets_domain",     "health_assets_status",
+    "health_assets_last_seen", "health_assets_first_seen", "health_assets_tenant",
+    "health_assets_os",        "health_assets_product",    "health_assets_server",
+    "health_assets_isolated"};
+static const char *const device_sort_index[] = {"health_devices_name",   "health_devices_epp",
+                                                "health_devices_state",  "health_devices_server",
+                                                "health_devices_tenant", "health_devices_severity"};
 
 const char *const *health_sort_columns(health_list list)
 {
@@ -410,29 +419,58 @@ int health_query_count(sqlite3 *db, const health_query *q, int64_t *count)
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* The rows' SELECT. Every sort walks its column's index (INDEXED BY): rows come in order
+ * and a page stops after its rows. Left to itself the planner took a filter's index when the
+ * filter looked selective (CRITICAL+WARNING: ~20,000 of 100,000 rows) and sorted them all
+ * for every page (60 ms instead of 1 ms); a test checks every page's plan. */
+static void rows_sql(sql_text *t, const health_query *q, int all)
+{
+    const char *dir = q->desc ? " DESC" : "";
+    if (q->list == HEALTH_ASSETS) {
+        put(t, "SELECT " ASSET_COLUMNS " FROM health_assets INDEXED BY ");
+        put(t, asset_sort_index[q->sort]);
+        where_clause(t, q);
+        put(t, " ORDER BY ");
+        put(t, asset_sort_sql[q->sort]);
+        put(t, dir);
+        /* the second column of the sort's index: rows in index order need no sorting */
+        put(t, q->sort == 3 ? ", host_lc" : ", last_seen");
+    } else {
+        put(t, "SELECT " DEVICE_COLUMNS " FROM health_devices INDEXED BY ");
+        put(t, device_sort_index[q->sort]);
+        where_clause(t, q);
+        put(t, " ORDER BY ");
+        put(t, device_sort_sql[q->sort]);
+    }
+    put(t, dir);
+    put(t, ", id");
+    put(t, dir);
+    if (!all)
+        put(t, " LIMIT ?7 OFFSET ?8");
+}
+
+int health_query_plan(sqlite3 *db, const health_query *q, char *out, size_t out_size)
+{
+    sql_text t = {.n = 0};
+    put(&t, "EXPLAIN QUERY PLAN ");
+    rows_sql(&t, q, 0);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, t.s, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    bind_filters(st, q);
+    size_t n = 0;
+    int rc;
+    out[0] = '\0';
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < out_size)
+        n += (size_t)snprintf(out + n, out_size - n, "%s\n", sqlite3_column_text(st, 3));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
 int health_query_rows(sqlite3 *db, const health_query *q, int all, health_row_fn fn, void *ctx)
 {
     sql_text t = {.n = 0};
-    const char *dir = q->desc ? " DESC" : "";
-    if (q->list == HEALTH_ASSETS) {
-        put(&t, "SELECT " ASSET_COLUMNS " FROM health_assets");
-        where_clause(&t, q);
-        put(&t, " ORDER BY ");
-        put(&t, asset_sort_sql[q->sort]);
-        put(&t, dir);
-        /* the second column of the sort's index: rows in index order need no sorting */
-        put(&t, q->sort == 3 ? ", host_lc" : ", last_seen");
-    } else {
-        put(&t, "SELECT " DEVICE_COLUMNS " FROM health_devices");
-        where_clause(&t, q);
-        put(&t, " ORDER BY ");
-        put(&t, device_sort_sql[q->sort]);
-    }
-    put(&t, dir);
-    put(&t, ", id");
-    put(&t, dir);
-    if (!all)
-        put(&t, " LIMIT ?7 OFFSET ?8");
+    rows_sql(&t, q, all);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, t.s, -1, &st, NULL) != SQLITE_OK)
         return -1;

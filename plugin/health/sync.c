@@ -185,16 +185,29 @@ static int lease_drop(sqlite3 *db, void *p)
 
 /* ---- cloud requests */
 
-static json_object *base_request(const json_object *base)
+/* What every request of one query shares. Plain C values, not a json_object: Debian's
+ * json-c counts references without atomics, so an object several fetch workers took
+ * references on (as the requests once did) was a data race that crashed a 1M-asset sync.
+ * Every json-c object of the sync belongs to the one thread that made it. */
+typedef struct asset_filter {
+    int64_t min_last_seen;     /* INT64_MIN: none */
+    int isolated_only;         /* 1: is_isolated = true */
+    const char *tenants_names; /* JSON array text of tenant names, NULL: none */
+} asset_filter;
+
+/* A fresh request of `filter` (NULL = everything), owned by the calling thread. */
+static json_object *base_request(const asset_filter *filter)
 {
     json_object *r = json_object_new_object();
     json_object_object_add(r, "version", json_object_new_int(2));
-    if (base) {
-        json_object_object_foreach((json_object *)base, k, v)
-        {
-            json_object_object_add(r, k, json_object_get(v));
-        }
-    }
+    if (!filter)
+        return r;
+    if (filter->min_last_seen != INT64_MIN)
+        json_object_object_add(r, "min_last_seen", json_object_new_int64(filter->min_last_seen));
+    if (filter->isolated_only)
+        json_object_object_add(r, "is_isolated", json_object_new_boolean(1));
+    if (filter->tenants_names)
+        json_object_object_add(r, "tenants_names", json_tokener_parse(filter->tenants_names));
     return r;
 }
 
@@ -203,6 +216,7 @@ typedef struct sync_run {
     const health_source *src;
     pthread_mutex_t lock;
     int64_t requests;
+    int64_t page_size; /* assets per assets/list call */
 } sync_run;
 
 static void count_request(sync_run *r)
@@ -241,7 +255,7 @@ static mdr_cloud_status count_with(sync_run *r, json_object *req, int64_t *n, md
     return st;
 }
 
-static mdr_cloud_status count_filter(sync_run *r, const json_object *base, int64_t min_first,
+static mdr_cloud_status count_filter(sync_run *r, const asset_filter *base, int64_t min_first,
                                      int64_t max_first, int64_t *n, mdr_cloud_error *e)
 {
     json_object *req = base_request(base);
@@ -279,7 +293,7 @@ static mdr_cloud_status list_with(sync_run *r, json_object *req, json_object **o
 }
 
 /* The first_seen of the oldest (desc = 0) or newest asset matching base; 1 when none. */
-static int edge_first_seen(sync_run *r, const json_object *base, int desc, int64_t *out,
+static int edge_first_seen(sync_run *r, const asset_filter *base, int desc, int64_t *out,
                            mdr_cloud_error *e, mdr_cloud_status *st)
 {
     json_object *req = base_request(base), *arr = NULL;
@@ -331,7 +345,7 @@ static int window_add(window_list *l, int64_t lo, int64_t hi, int64_t count)
     return 0;
 }
 
-static mdr_cloud_status split(sync_run *r, const json_object *base, int64_t lo, int64_t hi,
+static mdr_cloud_status split(sync_run *r, const asset_filter *base, int64_t lo, int64_t hi,
                               int64_t count, window_list *out, mdr_cloud_error *e, int depth)
 {
     if (count == 0)
@@ -356,7 +370,7 @@ static mdr_cloud_status split(sync_run *r, const json_object *base, int64_t lo, 
     return split(r, base, mid + 1, hi, count - left > 0 ? count - left : 0, out, e, depth + 1);
 }
 
-static mdr_cloud_status plan_windows(sync_run *r, const json_object *base, window_list *out,
+static mdr_cloud_status plan_windows(sync_run *r, const asset_filter *base, window_list *out,
                                      int64_t *total, mdr_cloud_error *e)
 {
     mdr_cloud_status st = count_filter(r, base, INT64_MIN, INT64_MAX, total, e);
@@ -412,9 +426,8 @@ typedef struct page_done {
 
 typedef struct fetch_state {
     sync_run *run;
-    const json_object *base;
+    const asset_filter *base;
     window_list *windows;
-    json_object *fields;
     /* under lock */
     page_job *jobs;
     size_t job_n, job_cap, job_next;
@@ -555,8 +568,11 @@ static void *fetch_worker(void *p)
             json_object_object_add(req, "max_first_seen", json_object_new_int64(w.hi));
         json_object_object_add(req, "sort", json_object_new_string("first_seen:asc"));
         json_object_object_add(req, "page", json_object_new_int64(job.page));
-        json_object_object_add(req, "page_size", json_object_new_int(HEALTH_FETCH_PAGE_SIZE));
-        json_object_object_add(req, "fields", json_object_get(f->fields));
+        json_object_object_add(req, "page_size", json_object_new_int64(r->page_size));
+        json_object *fields = json_object_new_array();
+        for (int i = 0; FETCH_FIELDS[i]; i++)
+            json_object_array_add(fields, json_object_new_string(FETCH_FIELDS[i]));
+        json_object_object_add(req, "fields", fields);
         mdr_cloud_error e;
         mdr_cloud_status st = list_with(r, req, &arr, &e);
         json_object_put(req);
@@ -586,8 +602,8 @@ static void *fetch_worker(void *p)
             break;
         }
         /* A full last page: assets arrived since the count; read on (within the cap). */
-        if (n == HEALTH_FETCH_PAGE_SIZE && job.page == f->last_page[job.window] &&
-            job.page * HEALTH_FETCH_PAGE_SIZE < HEALTH_RESULT_CAP)
+        if ((int64_t)n == r->page_size && job.page == f->last_page[job.window] &&
+            job.page * r->page_size < HEALTH_RESULT_CAP)
             job_push(f, job.window, job.page + 1);
         while (!f->stop && !f->failed && f->done_n >= DONE_MAX)
             pthread_cond_wait(&f->changed, &r->lock);
@@ -614,9 +630,14 @@ static void *fetch_worker(void *p)
 #define STAGE_COLUMNS 14
 #define STAGE_ROWS 50
 
+/* The stage lives in memory (temp_store = MEMORY, for this connection while it exists):
+ * in a temp file its random-order key spilled pages to disk all along, 2.5-4 s of a 100k
+ * sync. Changing temp_store drops every temp table, so it is set before the stage exists
+ * and set back once it is gone. */
 static int stage_create(sqlite3 *db)
 {
     return sqlite3_exec(db,
+                        "PRAGMA temp_store = MEMORY; "
                         "CREATE TEMP TABLE IF NOT EXISTS health_stage ("
                         "asset_id TEXT PRIMARY KEY NOT NULL, host_name TEXT NOT NULL, "
                         "host_lc TEXT NOT NULL, domain TEXT NOT NULL, os_version TEXT NOT NULL, "
@@ -632,7 +653,8 @@ static int stage_create(sqlite3 *db)
 
 static void stage_drop(sqlite3 *db)
 {
-    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.health_stage", NULL, NULL, NULL);
+    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.health_stage; PRAGMA temp_store = DEFAULT", NULL,
+                 NULL, NULL);
 }
 
 /* INSERT OR REPLACE of `rows` rows (an asset read twice keeps its last version). */
@@ -693,19 +715,16 @@ static int stage_page(sqlite3_stmt *one, sqlite3_stmt *many, const page_done *d,
 
 /* Fetches every window's pages into the stage. MDR_CLOUD_OK, a cloud error (e filled), or
  * MDR_CLOUD_ERR_STORE / _BAD_RESPONSE. */
-static mdr_cloud_status fetch_all(sync_run *r, sqlite3 *db, const json_object *base,
+static mdr_cloud_status fetch_all(sync_run *r, sqlite3 *db, const asset_filter *base,
                                   window_list *windows, int64_t *staged, int64_t *max_last_seen,
                                   mdr_cloud_error *e)
 {
     fetch_state f = {.run = r, .base = base, .windows = windows};
     pthread_cond_init(&f.changed, NULL);
-    f.fields = json_object_new_array();
-    for (int i = 0; FETCH_FIELDS[i]; i++)
-        json_object_array_add(f.fields, json_object_new_string(FETCH_FIELDS[i]));
     f.last_page = calloc(windows->n ? windows->n : 1, sizeof *f.last_page);
     mdr_cloud_status result = MDR_CLOUD_OK;
     for (size_t w = 0; f.last_page && w < windows->n; w++) {
-        int64_t pages = (windows->w[w].count + HEALTH_FETCH_PAGE_SIZE - 1) / HEALTH_FETCH_PAGE_SIZE;
+        int64_t pages = (windows->w[w].count + r->page_size - 1) / r->page_size;
         for (int64_t p = 1; p <= (pages ? pages : 1); p++)
             if (job_push(&f, w, p) != 0)
                 result = MDR_CLOUD_ERR_INTERNAL;
@@ -778,7 +797,6 @@ static mdr_cloud_status fetch_all(sync_run *r, sqlite3 *db, const json_object *b
             SQLITE_OK &&
         result == MDR_CLOUD_OK)
         result = MDR_CLOUD_ERR_STORE;
-    json_object_put(f.fields);
     free(f.jobs);
     free(f.last_page);
     pthread_cond_destroy(&f.changed);
@@ -951,8 +969,9 @@ out:
 
 /* ---- incremental checks */
 
-/* The tenant names the store holds (before this sync), as a JSON array (new reference). */
-static json_object *stored_tenants(sqlite3 *db)
+/* The tenant names the store holds (before this sync), as JSON array text (malloc'd; NULL
+ * when out of memory). Text, not a json_object: the totals thread makes its own. */
+static char *stored_tenants(sqlite3 *db)
 {
     json_object *a = json_object_new_array();
     sqlite3_stmt *st;
@@ -962,7 +981,9 @@ static json_object *stored_tenants(sqlite3 *db)
             json_object_array_add(a,
                                   json_object_new_string((const char *)sqlite3_column_text(st, 0)));
     sqlite3_finalize(st);
-    return a;
+    char *text = strdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+    json_object_put(a);
+    return text;
 }
 
 /* The cloud's side of the totals check: three counts that do not depend on the pages, so a
@@ -970,7 +991,7 @@ static json_object *stored_tenants(sqlite3 *db)
  * after the other; now they hide behind the fetch). */
 typedef struct totals_job {
     sync_run *run;
-    json_object *tenants; /* the stored tenant names (owned) */
+    char *tenants; /* the stored tenant names, JSON text (owned) */
     int64_t total, isolated, known;
     mdr_cloud_status status;
     mdr_cloud_error error;
@@ -983,16 +1004,12 @@ static void *totals_worker(void *p)
     totals_job *t = p;
     t->status = count_filter(t->run, NULL, INT64_MIN, INT64_MAX, &t->total, &t->error);
     if (t->status == MDR_CLOUD_OK) {
-        json_object *iso = json_object_new_object();
-        json_object_object_add(iso, "is_isolated", json_object_new_boolean(1));
-        t->status = count_filter(t->run, iso, INT64_MIN, INT64_MAX, &t->isolated, &t->error);
-        json_object_put(iso);
+        asset_filter iso = {.min_last_seen = INT64_MIN, .isolated_only = 1};
+        t->status = count_filter(t->run, &iso, INT64_MIN, INT64_MAX, &t->isolated, &t->error);
     }
     if (t->status == MDR_CLOUD_OK) {
-        json_object *tn = json_object_new_object();
-        json_object_object_add(tn, "tenants_names", json_object_get(t->tenants));
-        t->status = count_filter(t->run, tn, INT64_MIN, INT64_MAX, &t->known, &t->error);
-        json_object_put(tn);
+        asset_filter known = {.min_last_seen = INT64_MIN, .tenants_names = t->tenants};
+        t->status = count_filter(t->run, &known, INT64_MIN, INT64_MAX, &t->known, &t->error);
     }
     return NULL;
 }
@@ -1003,6 +1020,10 @@ static void totals_start(totals_job *t, sync_run *r, sqlite3 *db)
     memset(t, 0, sizeof *t);
     t->run = r;
     t->tenants = stored_tenants(db);
+    if (!t->tenants) {
+        t->status = MDR_CLOUD_ERR_INTERNAL;
+        return;
+    }
     t->started = pthread_create(&t->thread, NULL, totals_worker, t) == 0;
     if (!t->started)
         totals_worker(t); /* no thread to be had: ask them here */
@@ -1013,7 +1034,7 @@ static void totals_wait(totals_job *t)
     if (t->started)
         pthread_join(t->thread, NULL);
     t->started = 0;
-    json_object_put(t->tenants);
+    free(t->tenants);
     t->tenants = NULL;
 }
 
@@ -1128,7 +1149,9 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
     mdr_test_point("health.after_lease");
     setting_int_set(db, K_LAST_ATTEMPT, now);
 
-    sync_run run = {.m = m, .src = src};
+    sync_run run = {.m = m, .src = src, .page_size = HEALTH_FETCH_PAGE_SIZE};
+    if (opt && opt->page_size > 0 && opt->page_size < HEALTH_FETCH_PAGE_SIZE)
+        run.page_size = opt->page_size;
     pthread_mutex_init(&run.lock, NULL);
     health_sync_status status = HEALTH_SYNC_OK;
     int64_t last_good = setting_int(db, K_LAST_GOOD, 0);
@@ -1178,12 +1201,8 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
         res->full = full;
         res->fetched = 0;
         int64_t mark = scalar(db, "SELECT coalesce(max(last_seen), 0) FROM health_assets");
-        json_object *base = NULL;
-        if (!full) {
-            base = json_object_new_object();
-            json_object_object_add(base, "min_last_seen",
-                                   json_object_new_int64(mark - HEALTH_OVERLAP_MS));
-        }
+        asset_filter recent = {.min_last_seen = mark - HEALTH_OVERLAP_MS};
+        const asset_filter *base = full ? NULL : &recent;
         window_list windows = {0};
         int64_t total = 0, max_last = 0;
         mdr_cloud_status st = MDR_CLOUD_OK;
@@ -1201,7 +1220,6 @@ health_sync_status health_sync_run(ksc_module *m, const health_source *src,
             st = fetch_all(&run, db, base, &windows, &res->fetched, &max_last, cloud_err);
         res->fetch_ms += mono_ms() - tf;
         free(windows.w);
-        json_object_put(base);
         if (!full && st == MDR_CLOUD_OK) {
             int agree = totals_agree(&totals, db, res->reason, sizeof res->reason, cloud_err, &st);
             if (agree == 0) {

@@ -312,7 +312,7 @@ void fx_seed(size_t n, size_t silent)
 health_sync_status fx_sync(int full, health_sync_result *res)
 {
     health_source src = fx_source();
-    health_sync_options opt = {full, "test"};
+    health_sync_options opt = {.force_full = full, .owner = "test"};
     mdr_cloud_error ce;
     return health_sync_run(FX.m, &src, &opt, res, &ce);
 }
