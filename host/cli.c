@@ -19,6 +19,7 @@ static const command commands[] = {
     {"user", cmd_user},       {"role", cmd_role},       {"server", cmd_server},
     {"devices", cmd_devices}, {"license", cmd_license}, {"ksn", cmd_ksn},
     {"config", cmd_config},   {"clock", cmd_clock},     {"audit", cmd_audit},
+    {"serve", cmd_serve},
 };
 
 /* No configuration to open: say how to make one. */

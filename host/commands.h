@@ -21,6 +21,8 @@ int cmd_ksn(host_ctx *ctx, int argc, char **argv);
 int cmd_config(host_ctx *ctx, int argc, char **argv);
 int cmd_clock(host_ctx *ctx, int argc, char **argv);
 int cmd_audit(host_ctx *ctx, int argc, char **argv);
+int cmd_serve(host_ctx *ctx, int argc, char **argv);
+int cmd_user_passwd(host_ctx *ctx, int argc, char **argv); /* `user passwd NAME` */
 
 /* `init` runs before any config exists. */
 int cmd_init(int argc, char **argv);
