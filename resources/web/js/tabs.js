@@ -11,6 +11,7 @@
 
 KSC.tabRegistry = [
   {id: "usage", title: "tab.usage", requires: ["mdr.usage.get", "mdr.activation.status"]},
+  {id: "health", title: "tab.health", requires: ["mdr.health.assets", "mdr.health.status"]},
   {id: "tenants", title: "tab.tenants", requires: ["mdr.tenants.list"]},
 ];
 
