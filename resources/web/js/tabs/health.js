@@ -75,7 +75,7 @@
       form.appendChild(checks("statuses", STATUSES, v.statuses, (s) => t("status." + s), toggle(v.statuses)));
       const period = el("select", {id: "health-period", onchange: (e) => {
         v.period = e.target.value;
-        if (v.period !== "custom") rerun(); else KSC.app.open("health");
+        rerun();
       }}, PERIODS.map((p) => el("option", {value: p, selected: p === v.period}, t("period." + p))));
       form.appendChild(el("label", {}, [t("health.period") + " ", period]));
       if (v.period === "custom") {
@@ -159,6 +159,11 @@
     const slot = panel.querySelector("#health-list");
     const error = panel.querySelector("#health-error");
     error.textContent = "";
+    KSC.clear(panel.querySelector("#health-filter-slot")).appendChild(filters(panel));
+    if (state.list === "assets" && v.period === "custom" && !v.from && !v.to) {
+      KSC.clear(slot).appendChild(el("p", {class: "hint", id: "health-range-hint"}, t("health.range_hint")));
+      return; /* a custom range waits for its dates */
+    }
     let answer;
     try {
       answer = await KSC.api.call(state.list === "assets" ? "mdr.health.assets" : "mdr.health.malfunctioning", body);
@@ -166,7 +171,6 @@
       error.textContent = err.error ? err.error.message : String(err);
       return;
     }
-    KSC.clear(panel.querySelector("#health-filter-slot")).appendChild(filters(panel));
     const pages = Math.max(1, Math.ceil(answer.total / answer.page_size));
     KSC.clear(slot).append(
       el("p", {class: "summary", id: "health-total", "data-total": answer.total},
