@@ -96,6 +96,62 @@ def _():
     admin.wait(lambda d: not admin.all('#tenants-table tr[data-tenant="Fabrikam"]'))
 
 
+@suite.case("web_pages__licenses_add_archive_csv_remove")
+def _():
+    admin.tab("licenses", "#licenses-table")
+    cli = world.call("mdr.licenses.list").ok()
+    rows = admin.all("#licenses-table tbody tr")
+    expect(len(rows) == len(cli["licenses"]), len(rows), cli)
+    admin.type("#license-code", "ABC")
+    admin.click("#license-add-submit")
+    err = admin.find('#license-add [data-error-for="code"]')
+    admin.wait(lambda d: err.text.strip() != "")
+    expect(err.text == world.call("mdr.licenses.add", {"code": "ABC"}).error["message"], err.text)
+    code = world.sandbox.admin("codes/create", {"region": "europe"})["activation_code"]
+    admin.type("#license-code", code)
+    admin.click("#license-add-submit")
+    admin.wait(lambda d: len(admin.all("#licenses-table tbody tr")) == len(cli["licenses"]) + 1)
+    admin.screenshot("12-licenses")
+    admin.click("#licenses-csv")
+    expect(admin.downloaded(".csv").endswith(".csv"))
+    first = admin.all("#licenses-table tbody tr")[0]
+    first.find_element("css selector", "button").click()  # the archive (BLOB)
+    expect(admin.downloaded(".zip").endswith(".zip"))
+    added = [x for x in world.call("mdr.licenses.list").ok()["licenses"]
+             if x["id"] not in {c["id"] for c in cli["licenses"]}][0]
+    admin.click('[data-remove="%s"]' % added["id"])
+    admin.find("#license-remove-warning")
+    admin.click("#license-remove-confirm")
+    admin.wait(lambda d: not admin.all('[data-remove="%s"]' % added["id"]))
+    admin.click("#licenses-view-all")
+    admin.find('#licenses-table tr[data-license="%s"]' % added["id"])  # Removed, still listed in All
+    admin.click("#licenses-view-active")
+
+
+@suite.case("web_pages__ksn_status_and_update")
+def _():
+    admin.tab("ksn", "#ksn-status")
+    st = world.call("mdr.ksn.status").ok()
+    expect(admin.find("#ksn-version").text == str(st["installed"]["version"]), st)
+    world.sandbox.publish_ksn()
+    admin.click("#ksn-update")
+    admin.find("#ksn-update-result")
+    after = world.call("mdr.ksn.status").ok()
+    admin.wait(lambda d: admin.find("#ksn-version").text == str(after["installed"]["version"]))
+    expect(after["installed"]["version"] != st["installed"]["version"], after)
+    admin.screenshot("13-ksn")
+
+
+@suite.case("web_pages__monitoring_widget_chart")
+def _():
+    admin.tab("widget", "#widget-chart")
+    s = world.call("mdr.health.summary", {"per_tenant": True}).ok()
+    bars = admin.all("#widget-chart rect")
+    expect([b.get_attribute("data-status") for b in bars] == [x["status"] for x in s["by_status"]])
+    expect([int(b.get_attribute("data-count")) for b in bars] == [x["count"] for x in s["by_status"]])
+    admin.screenshot("14-monitoring-widget")
+
+
 @suite.case("web_pages__language_switch")
 def _():
     admin.select("#lang-switch", "ru")
@@ -171,6 +227,19 @@ def _():
     admin.find("#sign-in")
     admin.driver.refresh()
     admin.find("#sign-in")
+
+
+@suite.case("web_pages__license_dates_turn_red_near_expiry")
+def _():
+    lic = world.call("mdr.licenses.list").ok()["licenses"][0]
+    days = lic["days_left"] - 10
+    world.host_ok("clock", "advance", str(days * 86400000))
+    admin.driver.refresh()
+    admin.sign_in("admin", DEMO_PASSWORD)
+    admin.tab("licenses", "#licenses-table")
+    cell = admin.find('#licenses-table tr[data-license="%s"] td[data-warning]' % lic["id"])
+    expect(cell.get_attribute("data-warning") == "true" and "red" in cell.get_attribute("class"))
+    admin.screenshot("15-licenses-expiring")
 
 
 suite.finish(world)

@@ -12,7 +12,10 @@
 KSC.tabRegistry = [
   {id: "usage", title: "tab.usage", requires: ["mdr.usage.get", "mdr.activation.status"]},
   {id: "health", title: "tab.health", requires: ["mdr.health.assets", "mdr.health.status"]},
+  {id: "widget", title: "tab.widget", requires: ["mdr.health.summary"]},
+  {id: "licenses", title: "tab.licenses", requires: ["mdr.licenses.list"]},
   {id: "tenants", title: "tab.tenants", requires: ["mdr.tenants.list"]},
+  {id: "ksn", title: "tab.ksn", requires: ["mdr.ksn.status"]},
 ];
 
 KSC.tabImpl = {};
