@@ -126,7 +126,7 @@ static void sign_in(host_ctx *ctx, const web_request *req, web_reply *rep)
         } else if (r == WEB_SIGN_IN_WRONG) {
             reply_error(rep, 401, lang, "wrong_credentials", NULL);
         } else {
-            reply_error(rep, 500, lang, "module_failed", call_error_detail("module", "host"));
+            reply_error(rep, 500, lang, "server_error", NULL);
         }
         return;
     }
@@ -137,7 +137,7 @@ static void sign_in(host_ctx *ctx, const web_request *req, web_reply *rep)
         snprintf(user_lang, sizeof user_lang, "en");
     web_session s;
     if (web_session_create(ctx, user, "main", user_lang, &s) != 0) {
-        reply_error(rep, 500, lang, "module_failed", call_error_detail("module", "host"));
+        reply_error(rep, 500, lang, "server_error", NULL);
         return;
     }
     host_log(ctx, "", KSC_LOG_INFO, "web sign-in of %s", user);
@@ -149,9 +149,10 @@ static void sign_in(host_ctx *ctx, const web_request *req, web_reply *rep)
 }
 
 /* The session of the request, or an error reply (401). */
-static int need_session(host_ctx *ctx, const web_request *req, web_reply *rep, web_session *s)
+static int need_session(host_ctx *ctx, const web_request *req, web_reply *rep, web_session *s,
+                        int touch)
 {
-    if (web_session_get(ctx, req->cookie_session, s) != 0) {
+    if (web_session_get(ctx, req->cookie_session, s, touch) != 0) {
         snprintf(rep->set_cookie, sizeof rep->set_cookie, "%s", session_cookie_clear);
         reply_error(rep, 401, request_lang(req), "not_signed_in", NULL);
         return -1;
@@ -228,7 +229,7 @@ static void run_action(host_ctx *ctx, const web_request *req, web_reply *rep, co
         rep->body = r.file;
         rep->len = r.file_len;
         r.file = NULL;
-        static __thread char type[128];
+        static _Thread_local char type[128]; /* read by send_reply on this thread */
         snprintf(type, sizeof type, "%s", r.content_type);
         rep->content_type = type;
         /* the module's suggested name, reduced to a safe set for the header */
@@ -274,7 +275,10 @@ void web_api_handle(host_ctx *ctx, const web_request *req, web_reply *rep)
         reply_error(rep, 405, lang, "method_not_allowed", NULL);
         return;
     }
-    if (need_session(ctx, req, rep, &s) != 0)
+    /* The page polls notifications on its own: that is no sign of a person at work, so it
+     * does not move the idle timeout. */
+    int touch = strcmp(req->url, "/api/notifications") != 0;
+    if (need_session(ctx, req, rep, &s, touch) != 0)
         return;
     if (get) {
         reply_json(rep, 200, session_json(ctx, &s));
@@ -299,7 +303,7 @@ void web_api_handle(host_ctx *ctx, const web_request *req, web_reply *rep)
         if (list)
             reply_json(rep, 200, list);
         else
-            reply_error(rep, 500, s.lang, "module_failed", call_error_detail("module", "host"));
+            reply_error(rep, 500, s.lang, "server_error", NULL);
         return;
     }
     run_action(ctx, req, rep, &s);

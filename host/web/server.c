@@ -169,6 +169,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     return handle(cls, con, url, method, p);
 }
 
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* URL unescaping without %00: a NUL would cut the path short ("x.js%00.html"), so it stays
+ * as the three characters, which no file and no action name contains. */
+static size_t unescape_no_nul(void *cls, struct MHD_Connection *con, char *s)
+{
+    (void)cls;
+    (void)con;
+    char *out = s;
+    for (const char *p = s; *p; p++) {
+        int hi = p[0] == '%' && p[1] ? hex_digit(p[1]) : -1;
+        int lo = hi >= 0 && p[2] ? hex_digit(p[2]) : -1;
+        if (lo >= 0 && (hi || lo)) {
+            *out++ = (char)(hi * 16 + lo);
+            p += 2;
+        } else {
+            *out++ = *p;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - s);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
@@ -218,8 +247,9 @@ int web_server_run(host_ctx *ctx, const web_server_conf *conf)
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_AUTO, 0, NULL, NULL, on_request,
         &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_HTTPS_MEM_CERT, cert,
         MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_THREAD_POOL_SIZE, conf->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape_no_nul, NULL, MHD_OPTION_THREAD_POOL_SIZE,
+        conf->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)256, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "ksc-host: serve: cannot listen on %s:%u (TLS files or the port)\n",
                 conf->listen, conf->port);

@@ -106,7 +106,7 @@ static void delete_digest(host_ctx *ctx, const char *digest)
     sqlite3_finalize(st);
 }
 
-int web_session_get(host_ctx *ctx, const char *cookie_id, web_session *s)
+int web_session_get(host_ctx *ctx, const char *cookie_id, web_session *s, int touch)
 {
     memset(s, 0, sizeof *s);
     if (!valid_id(cookie_id))
@@ -138,7 +138,8 @@ int web_session_get(host_ctx *ctx, const char *cookie_id, web_session *s)
     snprintf(s->lang, sizeof s->lang, "%s", (const char *)sqlite3_column_text(st, 2));
     sqlite3_finalize(st);
     st = NULL;
-    if (sqlite3_prepare_v2(ctx->db, "UPDATE web_sessions SET last_ms = ?2 WHERE id_sha256 = ?1", -1,
+    if (touch &&
+        sqlite3_prepare_v2(ctx->db, "UPDATE web_sessions SET last_ms = ?2 WHERE id_sha256 = ?1", -1,
                            &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, now);

@@ -23,9 +23,9 @@ typedef struct web_session {
 int web_session_create(host_ctx *ctx, const char *user, const char *server, const char *lang,
                        web_session *s);
 
-/* Looks up the session of a cookie value, refreshing its idle time. 0 when valid; -1 when
- * unknown, malformed or expired (an expired session is removed). */
-int web_session_get(host_ctx *ctx, const char *cookie_id, web_session *s);
+/* Looks up the session of a cookie value, refreshing its idle time when `touch`. 0 when
+ * valid; -1 when unknown, malformed or expired (an expired session is removed). */
+int web_session_get(host_ctx *ctx, const char *cookie_id, web_session *s, int touch);
 
 /* Stores a new server or language for the session. */
 int web_session_update(host_ctx *ctx, const web_session *s);

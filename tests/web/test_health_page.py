@@ -185,4 +185,15 @@ def _():
     b.screenshot("24-health-device-details")
 
 
+@suite.case("web_health__monitoring_widget_at_scale")
+def _():
+    b.tab("widget", "#widget-chart")
+    s = cli("mdr.health.summary", {"per_tenant": True})
+    counts = [int(x.get_attribute("data-count")) for x in b.all("#widget-chart rect")]
+    expect(counts == [x["count"] for x in s["by_status"]] and sum(counts) == ASSETS, counts)
+    rows = b.all("#widget-tenants tbody tr")
+    expect(len(rows) == len(s["tenants"]), len(rows), s["tenants"])
+    b.screenshot("25-monitoring-widget-3000-assets")
+
+
 suite.finish(world)

@@ -56,7 +56,7 @@ def _():
 def _():
     s = web.session()
     for path in ["..%2f..%2fetc%2fpasswd", "../../etc/passwd", ".hidden", "js/../../x.js",
-                 "nothing.html", "%2e%2e/README.md", "js//x.js", "x.sh"]:
+                 "nothing.html", "%2e%2e/README.md", "js//x.js", "x.sh", "index.html%00.js"]:
         r = s.get(web.url + path, timeout=60)
         expect(r.status_code == 404, path, r.status_code)
     expect(s.get(web.url + "index.html", timeout=60).status_code == 200)
@@ -223,6 +223,17 @@ def _():
     expect(s2.get(web.url + "api/session", timeout=60).status_code == 401)
 
 
+@suite.case("web_http__notification_polls_do_not_keep_a_session_alive")
+def _():
+    s = web.session()
+    web.sign_in(s, "admin")
+    world.host_ok("clock", "advance", str(20 * 60 * 1000))
+    expect(web.post(s, "api/notifications").status_code == 200)  # the page's own poll
+    world.host_ok("clock", "advance", str(11 * 60 * 1000))
+    r = web.action(s, "mdr.plugin.info")
+    expect(r.status_code == 401 and r.json()["error"]["code"] == "not_signed_in", r.text)
+
+
 @suite.case("web_http__notifications_after_sign_in")
 def _():
     s = web.session()
@@ -239,6 +250,41 @@ def _():
     first = web.post(s, "api/notifications").json()
     expect([n["title"] for n in first] == ["Hello"], first)
     expect(web.post(s, "api/notifications").json() == [], "marked read")
+
+
+@suite.case("web_http__malformed_inputs_get_clean_errors")
+def _():
+    def is_error(r, codes):
+        expect(r.status_code in codes, r.status_code, r.text[:200])
+        expect(r.headers["Content-Type"] == "application/json", r.headers)
+        expect("code" in r.json()["error"], r.text[:200])
+
+    for cookie in ["", "x", "0" * 63, "g" * 64, "A" * 64, "0" * 65, "0" * 4000, "%00" * 10]:
+        s = web.session()
+        s.cookies.set("ksc_session", cookie)
+        is_error(s.get(web.url + "api/session", timeout=60), (401,))
+    s = web.session()
+    for body in ["", "null", "42", "[]", "{\"user\": 1, \"password\": 2}",
+                 "{\"user\": \"" + "a" * 65 + "\", \"password\": \"xxxxxxxx\"}",
+                 "{\"user\": \"admin\", \"password\": \"" + "p" * 2000 + "\"}",
+                 "{\"user\": \"adm\u0000in\", \"password\": \"x\"}", "{\"user\": ", "\u0000"]:
+        r = s.post(web.url + "api/sign-in", data=body.encode(),
+                   headers={"Content-Type": "application/json"}, timeout=60)
+        is_error(r, (400, 401))
+    web.sign_in(s, "admin")
+    for change in [{"server": 1}, {"lang": None}, {"server": ""}, {"server": "x" * 300}, []]:
+        is_error(web.post(s, "api/session", change), (400, 404))
+    r = s.post(web.url + "api/actions/mdr.plugin.info", data=b"{\"a\": \"\x00\"}",
+               headers={"X-CSRF-Token": s.csrf, "Content-Type": "application/json"}, timeout=60)
+    is_error(r, (400,))
+    for name in ["", "%2e%2e%2fsign-in", "mdr.plugin.info%00x", "a" * 3000]:
+        is_error(web.action(s, name), (400, 404, 414))
+    for csrf in ["", "x" * 64, "0" * 10000]:
+        r = s.post(web.url + "api/actions/mdr.plugin.info", json={},
+                   headers={"X-CSRF-Token": csrf}, timeout=60)
+        is_error(r, (403, 431))
+    expect(web.proc.poll() is None, "the server died")
+    expect(web.action(s, "mdr.plugin.info").status_code == 200)
 
 
 @suite.case("web_http__concurrent_actions")
