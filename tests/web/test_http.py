@@ -63,6 +63,30 @@ def _():
     expect(s.post(web.url + "index.html", data="x", timeout=60).status_code == 405)
 
 
+@suite.case("web_http__user_passwd_rules")
+def _():
+    import subprocess
+    from web_harness import ARGS
+
+    def passwd(user, text):
+        return subprocess.run([ARGS.host, "--config", world.conf, "user", "passwd", user],
+                              input=text, capture_output=True, text=True, timeout=120,
+                              env=world.env)
+    r = passwd("admin", "short\n")
+    expect(r.returncode == 4 and "8 to 1024" in r.stderr, r.returncode, r.stderr)
+    r = passwd("nobody", "long-enough-pass\n")
+    expect(r.returncode == 4 and "unknown user" in r.stderr, r.returncode, r.stderr)
+    r = passwd("admin", "")
+    expect(r.returncode == 4, r.returncode, r.stderr)
+    # a changed password ends the user's sessions
+    s = web.session()
+    web.sign_in(s, "mallory")
+    web.set_password("mallory", "another-password")
+    expect(s.get(web.url + "api/session", timeout=60).status_code == 401)
+    expect(web.sign_in(web.session(), "mallory", "another-password").status_code == 200)
+    web.set_password("mallory")
+
+
 @suite.case("web_http__sign_in_cookie_flags")
 def _():
     s = web.session()
