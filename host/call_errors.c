@@ -138,6 +138,9 @@ static void fill(char *out, size_t size, const char *text, json_object *details)
     }
 }
 
+static json_object *build_text(const char *code, const char *text, json_object *details,
+                               const char **message_out);
+
 /* Builds {"error": {code, message, details}}; *message_out points into it. */
 static json_object *build(const char *lang, const char *code, json_object *details,
                           const char **message_out)
@@ -150,6 +153,12 @@ static json_object *build(const char *lang, const char *code, json_object *detai
     for (size_t i = 0; i < sizeof TEXTS / sizeof TEXTS[0]; i++)
         if (strcmp(TEXTS[i].code, code) == 0)
             text = TEXTS[i].text[l];
+    return build_text(code, text, details, message_out);
+}
+
+static json_object *build_text(const char *code, const char *text, json_object *details,
+                               const char **message_out)
+{
     if (!details)
         details = json_object_new_object();
     char message[1024];
@@ -179,4 +188,16 @@ int call_error_stdout_only(const char *lang, int exit_code, const char *code, js
     const char *message;
     args_print_json(build(lang, code, details, &message));
     return exit_code;
+}
+
+json_object *call_error_object(const char *lang, const char *code, json_object *details)
+{
+    const char *message;
+    return build(lang, code, details, &message);
+}
+
+json_object *call_error_object_text(const char *code, const char *text, json_object *details)
+{
+    const char *message;
+    return build_text(code, text, details, &message);
 }

@@ -16,6 +16,14 @@ int call_error(const char *lang, int exit_code, const char *code, json_object *d
  * to start: the loader said why). */
 int call_error_stdout_only(const char *lang, int exit_code, const char *code, json_object *details);
 
+/* The error object itself ({"error": {...}}, caller puts), for callers that answer it
+ * elsewhere than stdout (the web console). */
+json_object *call_error_object(const char *lang, const char *code, json_object *details);
+
+/* The same from a message template of the caller's own ({name} placeholders filled from
+ * details), for errors whose texts live elsewhere (host/web/web_texts.c). */
+json_object *call_error_object_text(const char *code, const char *text, json_object *details);
+
 /* details helper: {"key": printable(value)}. */
 json_object *call_error_detail(const char *key, const char *value);
 

@@ -30,7 +30,7 @@ static int ok_json(const char *key, const char *value)
 int cmd_user(host_ctx *ctx, int argc, char **argv)
 {
     if (argc < 1)
-        return args_usage("user add|list|grant");
+        return args_usage("user add|list|grant|passwd");
     char err[512] = "";
     args_parsed a;
     if (strcmp(argv[0], "add") == 0) {
@@ -47,6 +47,8 @@ int cmd_user(host_ctx *ctx, int argc, char **argv)
                                           err, sizeof err);
         return st == KSC_OK ? ok_json("user_added", a.pos[0]) : report(st, err);
     }
+    if (strcmp(argv[0], "passwd") == 0)
+        return cmd_user_passwd(ctx, argc - 1, argv + 1);
     if (strcmp(argv[0], "list") == 0) {
         static const args_opt opts[] = {{NULL, 0}};
         if (args_parse(argc - 1, argv + 1, opts, 0, 0, &a) != 0)
@@ -70,7 +72,7 @@ int cmd_user(host_ctx *ctx, int argc, char **argv)
         args_print_json(o);
         return EXIT_OK;
     }
-    return args_usage("user add|list|grant");
+    return args_usage("user add|list|grant|passwd");
 }
 
 int cmd_role(host_ctx *ctx, int argc, char **argv)

@@ -26,8 +26,11 @@ int cmd_batch(host_ctx *ctx, int argc, char **argv);
 /* `call` with the modules already loaded (by cmd_call, or once for a whole batch). */
 int cmd_call_loaded(host_ctx *ctx, int argc, char **argv);
 
-/* Runs the command NAME of main's table (not init, help or batch); -1 when there is none. */
+/* Runs the command NAME of main's table (not init, help, batch or serve); -1 when there is
+ * none. */
 int commands_run(host_ctx *ctx, const char *name, int argc, char **argv);
+int cmd_serve(host_ctx *ctx, int argc, char **argv);
+int cmd_user_passwd(host_ctx *ctx, int argc, char **argv); /* `user passwd NAME` */
 
 /* `init` runs before any config exists. */
 int cmd_init(int argc, char **argv);

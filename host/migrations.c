@@ -62,6 +62,21 @@ const char *const host_migrations[] = {
     "SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN "
     "SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+    /* 4: reserved for the per-user "show MDR features" switch (another branch; the lead puts
+     * that step here at merge). A no-op so that step 5 has its number on this branch. */
+    "SELECT 1;",
+    /* 5: the web console (ksc-host serve): console users' password hashes (PBKDF2, never the
+     * password), sign-in failures for the slow-down and lockout, and web sessions keyed by
+     * the SHA-256 of the cookie (the cookie itself is never stored). */
+    "CREATE TABLE web_passwords(user TEXT PRIMARY KEY REFERENCES users(name), "
+    "algorithm TEXT NOT NULL, iterations INTEGER NOT NULL, salt BLOB NOT NULL, "
+    "hash BLOB NOT NULL, changed_ms INTEGER NOT NULL);"
+    "CREATE TABLE web_sign_in_failures(user TEXT PRIMARY KEY, failures INTEGER NOT NULL, "
+    "last_ms INTEGER NOT NULL, locked_until_ms INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE web_sessions(id_sha256 TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES "
+    "users(name), server TEXT NOT NULL, lang TEXT NOT NULL, created_ms INTEGER NOT NULL, "
+    "last_ms INTEGER NOT NULL);"
+    "CREATE INDEX web_sessions_by_user ON web_sessions(user);",
 };
 
 const size_t host_migration_count = sizeof host_migrations / sizeof host_migrations[0];
