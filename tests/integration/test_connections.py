@@ -15,7 +15,7 @@ from harness import Suite, World, expect
 from lt_common import requests_to
 
 suite = Suite("connections")
-world = World()
+world = World(batch=True)
 sbx = world.sandbox
 world.activate()
 SSL = ssl.create_default_context(cafile=sbx.ca)

@@ -10,7 +10,7 @@ from harness import Suite, World, expect
 from lt_common import requests_to
 
 suite = Suite("notifications")
-world = World()
+world = World(batch=True)
 sbx = world.sandbox
 world.activate()
 LOGIN = world.account()[0]

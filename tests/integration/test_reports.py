@@ -8,7 +8,7 @@ from harness import Suite, World, expect
 from lt_common import requests_to
 
 suite = Suite("reports")
-world = World()
+world = World(batch=True)
 sbx = world.sandbox
 world.activate()
 TENANTS = world.call("mdr.tenants.list").ok()["tenants"]

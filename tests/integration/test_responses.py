@@ -15,7 +15,7 @@ import urllib.request
 from harness import Suite, World, expect
 
 suite = Suite("responses")
-world = World()
+world = World(batch=True)
 sbx = world.sandbox
 world.activate()
 SSL = ssl.create_default_context(cafile=sbx.ca)

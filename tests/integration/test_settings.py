@@ -11,7 +11,7 @@ from harness import Suite, World, expect
 from lt_common import requests_to
 
 suite = Suite("settings")
-world = World()
+world = World(batch=True)
 sbx = world.sandbox
 world.activate()
 
