@@ -52,6 +52,7 @@ die() { bad "$*"; finish; }
 user_was_there=0
 getent passwd ksc-host >/dev/null && user_was_there=1
 sandbox_pid=""
+world=""
 cleanup() {
   [ -n "$sandbox_pid" ] && { kill "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; }
   dpkg -P "${packages[@]}" >/dev/null 2>&1
@@ -59,6 +60,7 @@ cleanup() {
     dpkg-statoverride --list "$path" >/dev/null 2>&1 && dpkg-statoverride --remove "$path"
   done
   rm -rf /etc/ksc-mdr /etc/ksc-host /var/lib/ksc-host
+  [ -n "$world" ] && rm -rf "$world"
   [ "$user_was_there" = 0 ] && getent passwd ksc-host >/dev/null && userdel ksc-host 2>/dev/null
   getent group ksc-host >/dev/null && [ "$user_was_there" = 0 ] && groupdel ksc-host 2>/dev/null
   return 0
@@ -121,8 +123,9 @@ if command -v systemd-analyze >/dev/null; then
   check "systemd-analyze verify ksc-host.service" systemd-analyze verify /lib/systemd/system/ksc-host.service
 fi
 
-world="$work/world"
-rm -rf "$world"
+# The world's files go to /tmp: the console runs as the ksc-host user, which must read the
+# sandbox's CA and trust anchor and write exports, and a clone may sit under a 0700 /root.
+world=$(mktemp -d /tmp/ksc-packaging.XXXXXX)
 mkdir -p "$world/sbx" "$world/out"
 chmod 0755 "$world" "$world/sbx"
 chmod 0777 "$world/out" # the console writes exports there as its own user
@@ -211,7 +214,9 @@ dump >"$world/store-before.sql"
 host call mdr.plugin.info >"$world/failed.out" 2>&1 && bad "a failing migration fails the module's start" ||
   ok "a failing migration fails the module's start"
 check "the store is put back as it was before the migration" bash -c "test \"\$(setpriv --reuid=ksc-host --regid=ksc-host --init-groups -- sqlite3 '$store' .dump)\" = \"\$(cat '$world/store-before.sql')\""
-check "the reason is in the console's log" grep -q "restored" /var/lib/ksc-host/host.log
+check "the reason is in the console's log, with the backup put back" \
+  grep -q "failed: .*; the store was restored from $store.backup-v$((latest - 1))" /var/lib/ksc-host/host.log
+check "the backup of the store before that migration is there" test -s "$store.backup-v$((latest - 1))"
 check "the refusal names the migration" grep -q "$(basename "$(ls "$src"/resources/sql/*.sql | tail -1)" .sql)" "$world/failed.out"
 as_host sqlite3 "$store" "PRAGMA user_version = $latest"
 # A store written by a newer module: refused, untouched.
