@@ -8,8 +8,9 @@
 #      installed files (mdr-sandbox, ksc-host, the module): sign-in, activation, KSN,
 #      Health, a tenant, a grant, settings;
 #   4. upgrades to this tree's packages: everything is still there, the store's migrations
-#      ran once; a failing migration puts the store back and says why in the log; a store
-#      newer than the module is refused and left as it is;
+#      ran once (after a backup); the earlier packages then refuse the newer store (when the
+#      two differ in schema); a failing migration puts the store back and says why in the
+#      log; a store newer than the module is refused and left as it is;
 #   5. remove keeps configuration and state, reinstall finds them, purge deletes them.
 # Prints one line per check and "N passed, N failed". Exit 77 (skipped) when not root.
 set -uo pipefail
@@ -204,6 +205,16 @@ else
 fi
 host call mdr.plugin.info >/dev/null
 check "a second start migrates nothing again" test "$(schema)" = "$latest"
+if [ "$old_schema" != "$latest" ]; then
+  # The earlier packages over the migrated stores: refused clearly (the host's store or the
+  # module's, whichever it opens first), nothing written; then this tree's packages again.
+  check "downgrade: dpkg installs the packages of $previous" dpkg -i "${old_debs[@]}"
+  host call mdr.plugin.info >"$world/downgrade.out" 2>&1 && bad "the older packages refuse the newer store" ||
+    ok "the older packages refuse the newer store"
+  check "the refusal says the store is newer" grep -q "newer than this" "$world/downgrade.out"
+  check "the store is not touched by the older module" test "$(schema)" = "$latest"
+  check "dpkg upgrades to $version again" dpkg -i "${new_debs[@]}"
+fi
 
 dump() { as_host sqlite3 "$store" .dump; }
 # A migration that fails: the store says it lacks the newest one, which then fails on the
