@@ -2,7 +2,8 @@
 # packaging__lifecycle: the Debian packages for real, with dpkg on this machine as root
 # (docs/packaging.md says why not a throwaway root). Usage: lifecycle.sh SOURCE_DIR WORK_DIR
 #   1. builds this tree's packages and those of an earlier commit (KSC_PACKAGING_PREVIOUS,
-#      default 1875997) with this tree's installer/ (Release, the three programs only);
+#      default 0b21cda: main before migration 006, so that the upgrade migrates the store)
+#      with this tree's installer/ (Release, the three programs only);
 #   2. lintian on every package of this tree: no error, no warning left unexplained;
 #   3. installs the earlier packages on a clean system, builds the demo world from the
 #      installed files (mdr-sandbox, ksc-host, the module): sign-in, activation, KSN,
@@ -16,7 +17,7 @@
 set -uo pipefail
 src=$(cd "${1:?source dir}" && pwd)
 work=${2:?work dir}
-previous=${KSC_PACKAGING_PREVIOUS:-1875997}
+previous=${KSC_PACKAGING_PREVIOUS:-0b21cda}
 packages=(ksc-mdr-plugin ksc-host mdr-sandbox)
 
 if [ "$(id -u)" -ne 0 ]; then
