@@ -47,7 +47,13 @@ bad() { failed=$((failed + 1)); echo "FAIL - $*"; }
 check() { # check DESCRIPTION COMMAND...
   local what=$1
   shift
-  if "$@" >"$work/check.out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/       /' "$work/check.out" | tail -20; fi
+  if "$@" >"$work/check.out" 2>&1; then
+    ok "$what"
+  else
+    bad "$what"
+    sed 's/^/       /' "$work/check.out" | tail -20
+    return 1
+  fi
 }
 die() { bad "$*"; finish; }
 
@@ -80,16 +86,17 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache)
 build_packages() { # SOURCE BUILD VERSION [CHANGELOG NOTE]
   local s=$1 b=$2 v=$3 note=${4:-}
+  rm -f "$b"/*.deb # never the packages of an earlier run
   cmake -S "$s" -B "$b" -DCMAKE_BUILD_TYPE=Release -DMDR_TEST_POINTS=OFF "${launcher[@]}" \
     -DKSC_PACKAGE_VERSION="$v" -DKSC_PACKAGE_CHANGELOG_NOTE="$note" >"$b.log" 2>&1 &&
     cmake --build "$b" -j"$(nproc)" --target mdr ksc-host mdr-sandbox >>"$b.log" 2>&1 &&
-    rm -f "$b"/*.deb && (cd "$b" && cpack -G DEB >>"$b.log" 2>&1) ||
+    (cd "$b" && cpack -G DEB >>"$b.log" 2>&1) ||
     { tail -30 "$b.log"; return 1; }
 }
 version=$(sed -n 's/^project(ksc-mdr VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
 old_version="$version~git$(git -C "$src" rev-parse --short=7 "$previous" 2>/dev/null)"
 start=$SECONDS
-check "this tree's packages build (version $version)" build_packages "$src" "$work/new" "$version"
+check "this tree's packages build (version $version)" build_packages "$src" "$work/new" "$version" || finish
 # The earlier commit with this tree's installer/: the same layout, the earlier programs. It is
 # extracted again only when the commit or installer/ changed, so a rerun builds nothing.
 stamp="$previous $(cd "$src" && find installer -type f | sort | xargs sha256sum | sha256sum)"
@@ -103,7 +110,8 @@ if [ "$(cat "$work/old-src.stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "$stamp" >"$work/old-src.stamp"
 fi
 check "the packages of $previous build (version $old_version)" \
-  build_packages "$work/old-src" "$work/old" "$old_version" "The project at commit $previous, for upgrade tests."
+  build_packages "$work/old-src" "$work/old" "$old_version" "The project at commit $previous, for upgrade tests." ||
+  finish
 echo "     (both builds: $((SECONDS - start)) s)"
 new_debs=("$work"/new/*.deb)
 old_debs=("$work"/old/*.deb)
