@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+/* The Security Center version this reference host plays, announced to modules (ABI 1.3). */
+#define KSC_HOST_CONSOLE_VERSION "15.1.0"
 #define HOST_NAME_MAX_LEN 64 /* users, roles, servers, modules */
 
 typedef struct host_ctx host_ctx;

@@ -183,5 +183,6 @@ int services_fill(struct ksc_host *handle, ksc_host_services *s)
     s->background_connection = svc_background_connection;
     s->devices_revision = svc_devices_revision;
     s->audit = svc_audit;
+    s->host_version = KSC_HOST_CONSOLE_VERSION;
     return 0;
 }

@@ -47,6 +47,8 @@
  *   1.2  2026-12-02  ksc_host_services.audit: the module hands the host one JSON record per
  *                    change made through it (who, server, action, object, before/after,
  *                    result); the host adds the time and a sequence number and keeps it.
+ *   1.3  2026-12-02  ksc_host_services.host_version: the console announces its product
+ *                    version, so that a module can refuse a console older than it supports.
  */
 #ifndef KSC_PLUGIN_H
 #define KSC_PLUGIN_H
@@ -59,7 +61,7 @@ extern "C" {
 #endif
 
 #define KSC_PLUGIN_ABI_MAJOR 1
-#define KSC_PLUGIN_ABI_MINOR 2
+#define KSC_PLUGIN_ABI_MINOR 3
 
 /* The one exported symbol: `const ksc_module_descriptor *ksc_plugin_entry(void);` */
 #define KSC_PLUGIN_ENTRY_SYMBOL "ksc_plugin_entry"
@@ -243,6 +245,13 @@ typedef struct ksc_host_services {
      * activation codes masked). KSC_ERR_INVALID for a record that is not such an object or
      * is larger than 64 KiB, KSC_ERR_FAILED when it cannot be stored. */
     ksc_status (*audit)(ksc_host *host, const char *record_json);
+
+    /* ---- 1.3 (check KSC_HAS_MEMBER and NULL before use) */
+
+    /* The console's product version, "MAJOR.MINOR[.PATCH[.BUILD]]" (e.g. "15.1.0"): static,
+     * valid until unload. A module refuses at init a console older than it supports, with a
+     * clear error; a host before 1.3 announces nothing. */
+    const char *host_version;
 } ksc_host_services;
 
 /* ---------------------------------------------------------------------------------------

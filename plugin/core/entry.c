@@ -9,6 +9,7 @@
 #include "reply.h"
 #include "rights.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
@@ -155,6 +156,57 @@ static ksc_status init_fail_file(const ksc_host_services *services, const char *
     return KSC_ERR_INVALID;
 }
 
+/* The oldest console this module runs in (the help, "Hardware and software requirements":
+ * MDR Plug-in 2.1.15 and later needs Security Center 15.1 or later). */
+#define MDR_MIN_CONSOLE_VERSION "15.1"
+
+/* Dotted version numbers compared part by part ("15.1" == "15.1.0"): <0, 0, >0; -2 when `a`
+ * is not such a number. */
+static int version_cmp(const char *a, const char *b)
+{
+    if (!isdigit((unsigned char)*a))
+        return -2;
+    while (*a || *b) {
+        long x = 0, y = 0;
+        char *end;
+        if (*a) {
+            if (!isdigit((unsigned char)*a))
+                return -2;
+            x = strtol(a, &end, 10);
+            a = *end == '.' && end[1] ? end + 1 : end;
+            if (*a && !isdigit((unsigned char)*a))
+                return -2;
+        }
+        if (*b) {
+            y = strtol(b, &end, 10);
+            b = *end == '.' ? end + 1 : end;
+        }
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+
+/* A console older than MDR_MIN_CONSOLE_VERSION (or announcing no readable version). */
+static ksc_status init_refuse_console(const ksc_host_services *services, const char *version,
+                                      char **error_json)
+{
+    mdr_log(services, KSC_LOG_ERROR,
+            "init failed: this MDR plug-in needs Security Center %s or later; the console is "
+            "version %s",
+            MDR_MIN_CONSOLE_VERSION, version);
+    if (error_json) {
+        json_object *details = json_object_new_object();
+        json_object_object_add(details, "required",
+                               json_object_new_string(MDR_MIN_CONSOLE_VERSION));
+        json_object_object_add(details, "version", json_object_new_string(version));
+        if (mdr_reply_error(services, MDR_DEFAULT_LANG, KSC_ERR_INVALID, "console_too_old", details,
+                            error_json) == KSC_ERR_NO_MEMORY)
+            return KSC_ERR_NO_MEMORY;
+    }
+    return KSC_ERR_INVALID;
+}
+
 /* The 1.0 table must be whole and its functions present before anything is touched. */
 static int services_usable(const ksc_host_services *s)
 {
@@ -191,6 +243,11 @@ ksc_status mdr_module_init(const ksc_host_services *services, const char *config
                             error_json);
         return KSC_ERR_INVALID;
     }
+    /* A console that announces its version (ABI 1.3) must be one this module supports; an
+     * older host announces nothing and is taken as before. */
+    if (KSC_HAS_MEMBER(services, ksc_host_services, host_version) && services->host_version &&
+        version_cmp(services->host_version, MDR_MIN_CONSOLE_VERSION) < 0)
+        return init_refuse_console(services, services->host_version, error_json);
     char err[1024];
     if (!ksc_plugin_entry())
         return init_fail(services, KSC_ERR_FAILED, "internal", descriptor_error, error_json);

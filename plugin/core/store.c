@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* One thread's connection; all are linked into the store so close can reach them. */
 typedef struct conn {
@@ -194,6 +195,43 @@ static int refuse_newer(int have, int know, const char *path, char *err, size_t 
     return -1;
 }
 
+/* The whole database of `from` into `to` (SQLite's online backup: consistent, WAL included). */
+static int copy_db(sqlite3 *from, sqlite3 *to)
+{
+    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+    if (!b)
+        return sqlite3_errcode(to);
+    int rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* A copy of the store in `path` (replaced when it exists), owner-only like the store. */
+static int backup_to(sqlite3 *db, const char *path, char *err, size_t err_size)
+{
+    sqlite3 *to = NULL;
+    int rc = sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK)
+        rc = chmod(path, 0600) == 0 ? copy_db(db, to) : SQLITE_CANTOPEN;
+    if (rc != SQLITE_OK)
+        failf(err, err_size, "cannot back up the store to %s before migrating it: %s", path,
+              to ? sqlite3_errmsg(to) : sqlite3_errstr(rc));
+    sqlite3_close(to);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+static int restore_from(sqlite3 *db, const char *path, char *why, size_t why_size)
+{
+    sqlite3 *from = NULL;
+    int rc = sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK)
+        rc = copy_db(from, db);
+    if (rc != SQLITE_OK)
+        snprintf(why, why_size, "%s", sqlite3_errstr(rc));
+    sqlite3_close(from);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
 /* One migration in its own transaction; another process may have applied it meanwhile. */
 static int migrate_one(mdr_store *s, sqlite3 *db, const mdr_migration *m, char *err,
                        size_t err_size)
@@ -255,10 +293,34 @@ static int migrate(mdr_store *s, char *err, size_t err_size)
     }
     if (have > mdr_store_module_schema_version(s))
         return refuse_newer(have, mdr_store_module_schema_version(s), s->path, err, err_size);
-    for (size_t i = 0; i < s->migration_count; i++)
-        if (s->migrations[i].version > have &&
-            migrate_one(s, db, &s->migrations[i], err, err_size) != 0)
+    if (have == mdr_store_module_schema_version(s))
+        return 0;
+    /* An existing store about to be migrated is copied first; a failing migration puts the
+     * copy back, so the store is either wholly migrated or as it was (docs/packaging.md). */
+    char backup[4096];
+    int backed_up = 0;
+    if (have > 0) {
+        snprintf(backup, sizeof backup, "%s.backup-v%d", s->path, have);
+        if (backup_to(db, backup, err, err_size) != 0)
             return -1;
+        backed_up = 1;
+    }
+    for (size_t i = 0; i < s->migration_count; i++) {
+        if (s->migrations[i].version <= have ||
+            migrate_one(s, db, &s->migrations[i], err, err_size) == 0)
+            continue;
+        if (backed_up) {
+            size_t used = strlen(err);
+            char why[512] = "";
+            if (restore_from(db, backup, why, sizeof why) == 0)
+                snprintf(err + used, err_size - used, "; the store was restored from %s", backup);
+            else
+                snprintf(err + used, err_size - used,
+                         "; restoring %s failed (%s): stop the console and copy it over the store",
+                         backup, why);
+        }
+        return -1;
+    }
     return 0;
 }
 

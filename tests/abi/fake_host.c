@@ -198,6 +198,7 @@ fake_host *fake_host_new(void)
         .env_get = fake_env_get,
         .background_connection = fake_background_connection,
         .audit = fake_audit,
+        .host_version = "15.1.0",
     };
     return h;
 }

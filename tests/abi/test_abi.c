@@ -340,6 +340,57 @@ static void abi__audit_records_reach_a_1_2_host(void)
     stop(&s);
 }
 
+/* ABI 1.3: the console announces its version; the module refuses one older than 15.1 (or
+ * one it cannot read) with a clear error naming both, takes 15.1 and newer, and takes a 1.2
+ * table, which announces nothing. */
+static ksc_status init_announcing(fake_host *h, const char *version, size_t size, char **error)
+{
+    ksc_host_services *table = malloc(sizeof *table);
+    memcpy(table, fake_host_services(h), sizeof *table);
+    table->host_version = version;
+    table->size = size;
+    ksc_module *m = NULL;
+    ksc_status st = desc->init(table, NULL, &m, error);
+    if (m)
+        desc->shutdown(m);
+    free(table);
+    return st;
+}
+
+static void abi__console_version_checked(void)
+{
+    fake_host *h = fake_host_new();
+    char *error = NULL;
+    CU_ASSERT_EQUAL(init_announcing(h, "14.2.0.1234", sizeof(ksc_host_services), &error),
+                    KSC_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error, "\"console_too_old\""));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(error, "needs Security Center 15.1 or later; this console is version 14.2.0.1234"));
+    free(error);
+    error = NULL;
+    CU_ASSERT_EQUAL(init_announcing(h, "15.0.9", sizeof(ksc_host_services), &error),
+                    KSC_ERR_INVALID);
+    free(error);
+    error = NULL;
+    CU_ASSERT_EQUAL(init_announcing(h, "fifteen", sizeof(ksc_host_services), &error),
+                    KSC_ERR_INVALID);
+    free(error);
+    error = NULL;
+    const char *supported[] = {"15.1", "15.1.0", "15.1.0.20", "15.2", "16.0.1"};
+    for (size_t i = 0; i < sizeof supported / sizeof supported[0]; i++) {
+        CU_ASSERT_EQUAL(init_announcing(h, supported[i], sizeof(ksc_host_services), &error),
+                        KSC_OK);
+        free(error);
+        error = NULL;
+    }
+    /* A 1.2 host: the member is beyond its table (set to an old version there on purpose). */
+    CU_ASSERT_EQUAL(init_announcing(h, "9.0", offsetof(ksc_host_services, host_version), &error),
+                    KSC_OK);
+    free(error);
+    fake_host_free(h);
+}
+
 /* A 1.1 host's table ends before audit (1.2): the module takes it, runs its audited actions
  * as before and never reaches past the table for the service. */
 static void abi__services_table_of_1_1_runs_audited_actions(void)
@@ -449,6 +500,7 @@ int main(void)
     CU_add_test(s, "abi__too_small_services_table_refused", abi__too_small_services_table_refused);
     CU_add_test(s, "abi__wrong_major_refused", abi__wrong_major_refused);
     CU_add_test(s, "abi__audit_records_reach_a_1_2_host", abi__audit_records_reach_a_1_2_host);
+    CU_add_test(s, "abi__console_version_checked", abi__console_version_checked);
     CU_add_test(s, "abi__services_table_of_1_1_runs_audited_actions",
                 abi__services_table_of_1_1_runs_audited_actions);
     CU_add_test(s, "abi__invalid_config_refused_with_error_object",

@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 
 static char dir[64];
 static char db_path[128];
@@ -127,6 +128,55 @@ static void store__failed_migration_rolled_back(void)
     remove_tree(dir);
 }
 
+/* An existing store is backed up before its migrations; when one fails after others went
+ * through, the backup is put back: the store is as it was, not half-migrated. */
+static void store__failed_upgrade_restores_backup(void)
+{
+    setup();
+    static const mdr_migration migrations[] = {
+        {1, "001_a.sql", "CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (42);"},
+        {2, "002_b.sql", "CREATE TABLE b (x INTEGER); DELETE FROM a;"},
+        {3, "003_c.sql", "CREATE TABLE c (x INTEGER); INSERT INTO nowhere VALUES (1);"},
+    };
+    char err[1024] = "";
+    mdr_store *s = NULL;
+    CU_ASSERT_EQUAL_FATAL(mdr_store_open(db_path, migrations, 1, &s, err, sizeof err), 0);
+    mdr_store_close(s);
+    s = NULL;
+    CU_ASSERT_EQUAL(mdr_store_open(db_path, migrations, 3, &s, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "migration 003_c.sql failed"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "the store was restored from"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "mdr.db.backup-v1"));
+    char backup[256];
+    snprintf(backup, sizeof backup, "%s.backup-v1", db_path);
+    struct stat st;
+    CU_ASSERT_EQUAL(stat(backup, &st), 0);
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+    /* Back at version 1 with its row: 002 (which went through) is undone too. */
+    CU_ASSERT_EQUAL_FATAL(mdr_store_open(db_path, migrations, 1, &s, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(mdr_store_schema_version(s), 1);
+    CU_ASSERT_FALSE(table_exists(mdr_store_conn(s), "b"));
+    sqlite3_stmt *q;
+    sqlite3_prepare_v2(mdr_store_conn(s), "SELECT x FROM a", -1, &q, NULL);
+    CU_ASSERT_EQUAL(sqlite3_step(q), SQLITE_ROW);
+    CU_ASSERT_EQUAL(sqlite3_column_int(q, 0), 42);
+    sqlite3_finalize(q);
+    mdr_store_close(s);
+    /* With the migrations fixed, the upgrade goes through and a new start migrates nothing. */
+    static const mdr_migration fixed[] = {
+        {1, "001_a.sql", "CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (42);"},
+        {2, "002_b.sql", "CREATE TABLE b (x INTEGER);"},
+        {3, "003_c.sql", "CREATE TABLE c (x INTEGER);"},
+    };
+    CU_ASSERT_EQUAL_FATAL(mdr_store_open(db_path, fixed, 3, &s, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(mdr_store_schema_version(s), 3);
+    mdr_store_close(s);
+    CU_ASSERT_EQUAL_FATAL(mdr_store_open(db_path, fixed, 3, &s, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(mdr_store_schema_version(s), 3);
+    mdr_store_close(s);
+    remove_tree(dir);
+}
+
 static int insert_then(sqlite3 *db, void *ctx)
 {
     if (mdr_setting_set(db, "k", "v") != 0)
@@ -202,6 +252,7 @@ int main(void)
         {"store__newer_store_refused", store__newer_store_refused},
         {"store__not_a_database_refused", store__not_a_database_refused},
         {"store__failed_migration_rolled_back", store__failed_migration_rolled_back},
+        {"store__failed_upgrade_restores_backup", store__failed_upgrade_restores_backup},
         {"store__transaction_commits_or_rolls_back", store__transaction_commits_or_rolls_back},
         {"store__one_connection_per_thread", store__one_connection_per_thread},
         {NULL, NULL}};
