@@ -9,6 +9,8 @@
 #include "core/log.h"
 #include "core/reply.h"
 #include "core/request.h"
+#include "core/store.h"
+#include "core/tenant_access.h"
 #include "core/test_point.h"
 
 #include <stdio.h>
@@ -199,10 +201,29 @@ ksc_status mdr_activation_status(ksc_module *m, const ksc_call *call, char **res
     return st == KSC_OK ? mdr_reply_ok(m->services, out, response) : st;
 }
 
+/* The tenants selected at activation are the tenants this server's users may access: an
+ * activation step whose answer says "activated" records them as the server's scope
+ * (core/tenant_access); no selection = every tenant. Best effort, logged: the cloud step is
+ * done either way, and the next step or status call records it again. */
+static void record_scope(ksc_module *m, json_object *answer)
+{
+    json_object *v = NULL, *selected = NULL;
+    if (!answer || !json_object_object_get_ex(answer, "activated", &v) ||
+        !json_object_get_boolean(v))
+        return;
+    json_object_object_get_ex(answer, "selected_tenants", &selected);
+    if (selected && !json_object_is_type(selected, json_type_array))
+        selected = NULL;
+    sqlite3 *db = mdr_store_conn(m->store);
+    if (!db || mdr_tenant_access_set_scope(db, selected) != 0)
+        mdr_log(m->services, KSC_LOG_WARNING, "the server's tenant scope could not be recorded");
+}
+
 /* A step's answer is the service's status; the reply is the console's status built on it. */
 static ksc_status reply_status(ksc_module *m, const ksc_call *call, json_object *answer,
                                json_object *extra, char **response)
 {
+    record_scope(m, answer);
     json_object *out = NULL;
     ksc_status st = build_status(m, call, answer, &out, response);
     json_object_put(answer);
@@ -433,6 +454,9 @@ static ksc_status stop_step(ksc_module *m, const ksc_call *call, const char *pat
         return mdr_activation_reply_cloud(m, call, &err, response);
     }
     mdr_activation_log(m, call->user, call->server, log_step, "");
+    sqlite3 *db = mdr_store_conn(m->store);
+    if (strcmp(log_step, "terminate") == 0 && (!db || mdr_tenant_access_set_scope(db, NULL) != 0))
+        mdr_log(m->services, KSC_LOG_WARNING, "the server's tenant scope could not be cleared");
     json_object *extra = json_object_new_object();
     json_object_object_add(extra, "kpsn_disabled", json_object_new_boolean(1));
     const char *msg = mdr_json_str(answer, "message", NULL);
