@@ -62,6 +62,11 @@ const char *const host_migrations[] = {
     "SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN "
     "SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+    /* 4: what kind of console this host plays (services->console_kind, ABI 1.3): the help
+     * rules some features out of a cloud console's trial workspace. */
+    "CREATE TABLE console(id INTEGER PRIMARY KEY CHECK(id = 1), kind TEXT NOT NULL "
+    "CHECK(kind IN ('on_premises','cloud','cloud_trial')));"
+    "INSERT INTO console VALUES(1, 'on_premises');",
 };
 
 const size_t host_migration_count = sizeof host_migrations / sizeof host_migrations[0];

@@ -46,6 +46,8 @@ const mdr_action_def mdr_action_table[] = {
     {"mdr.health.device", mdr_health_device, 0, MDR_AUDIT_NONE},
     {"mdr.health.export", mdr_health_export, 1, MDR_AUDIT_EXPORT},
     {"mdr.health.summary", mdr_health_summary, 0, MDR_AUDIT_NONE},
+    {"mdr.wizard.get", mdr_wizard_get, 0, MDR_AUDIT_NONE},
+    {"mdr.wizard.create_roles", mdr_wizard_create_roles, 0, MDR_AUDIT_CHANGE},
 };
 const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_table[0];
 

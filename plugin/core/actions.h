@@ -61,4 +61,11 @@ ksc_status mdr_health_summary(ksc_module *module, const ksc_call *call, char **r
 /* the periodic sync (on_timer) */
 void mdr_health_on_timer(ksc_module *module, int64_t now_ms);
 
+/* wizard/actions.c, wizard/load.c */
+ksc_status mdr_wizard_get(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_wizard_create_roles(ksc_module *module, const ksc_call *call, char **response);
+/* 0 when wizards/getting-started.xml parsed and matched its schema; -1 with "line N: reason"
+ * (checked when the module loads, like the rights XML) */
+int mdr_wizard_check_loaded(char *err, size_t err_size);
+
 #endif

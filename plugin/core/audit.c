@@ -85,6 +85,8 @@ static const audit_spec SPECS[] = {
               "removed=resp:removed"}, 0},
     {"mdr.health.export", "health_list", "req:list", NULL,
      {NULL}, {"filter=req:filter", "file_name=out:file_name", "bytes=out:bytes"}, 0},
+    {"mdr.wizard.create_roles", "roles", NULL, NULL,
+     {NULL}, {"created=resp:created", "already_present=resp:already_present"}, 0},
 };
 /* clang-format on */
 

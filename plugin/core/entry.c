@@ -77,6 +77,11 @@ static void build_descriptor(void)
     }
     if (check_consistency(r) != 0)
         return;
+    /* the Getting Started wizard's XML, like the rights: broken = the module does not load */
+    if (mdr_wizard_check_loaded(err, sizeof err) != 0) {
+        snprintf(descriptor_error, sizeof descriptor_error, "%s", err);
+        return;
+    }
     actions = calloc(mdr_action_count, sizeof *actions);
     if (!actions) {
         snprintf(descriptor_error, sizeof descriptor_error, "out of memory");

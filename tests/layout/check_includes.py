@@ -21,6 +21,7 @@ ALLOWED = {
     "licenses": {"core", "cloud", "ksn"},
     "tenants": {"core", "cloud", "licenses/view.h", "licenses/sync.h", "licenses/delivery.h"},
     "health": {"core", "cloud"},
+    "wizard": {"core"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
