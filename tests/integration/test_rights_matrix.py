@@ -63,6 +63,8 @@ ROWS = {
     "mdr.health.device": "device",  # filled in: a device of main
     "mdr.health.export": {"list": "assets", "filter": {"last_seen": {"all": True}}},
     "mdr.health.summary": {},
+    "mdr.wizard.get": {},
+    "mdr.wizard.create_roles": "probe",
 }
 
 suite = Suite("rights_matrix")
