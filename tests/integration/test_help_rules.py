@@ -2,8 +2,11 @@
 """The help's rules the module used to bend (issue 15), each made to fail the old way:
 1. without Incident access a user sees only the Getting Started tab (rights/mdr-rights.xml);
 2. the tenants selected at activation bound every user of this server (core/tenant_access);
+3. terminating says the KSN file must leave the KSN proxy settings, and what the policies change;
+4. a new activation code leads to the tenant selection when the account has tenants;
 5. the custom-incident quota only for tiers that can create custom incidents;
-7. a KSN expiry warning names the MDR Usage tab's button, not an action name.
+7. a KSN expiry warning names the MDR Usage tab's button, not an action name;
+8. no activation in a cloud console's trial workspace (the host's console kind, ABI 1.3).
 (Rule 6, a tenant's deletion always confirmed, is in test_tenants.py.)"""
 import csv
 import os
@@ -84,7 +87,12 @@ def _():
     ids = {t["id"] for t in world.call("mdr.tenants.list").ok()["tenants"]}
     expect(ids == {chosen["tenant_id"], made["id"]}, ids)
     # terminating ends the scope with the activation
-    world.call("mdr.activation.terminate").ok()
+    t = world.call("mdr.activation.terminate").ok()
+    # rule 3: the KSN file must leave the KSN proxy settings (the host cannot: said, and how);
+    # the policies must stop MDR
+    expect(t["ksn_file"]["installed"] and t["ksn_file"]["removed"] is False, t)
+    expect("KSN proxy" in t["ksn_file"]["text"] and "Remove it" in t["ksn_file"]["text"], t)
+    expect("Managed Detection and Response enabled" in t["policies_text"], t)
     world.activate(which="existing_account")  # selects them all this time
     expect(len(world.call("mdr.tenants.list").ok()["tenants"]) == len(left_out) + 2)
 
@@ -107,6 +115,45 @@ def _():
         u = other.call("mdr.usage.get").ok()
         expect(u["license"]["tier"] == "optimum", u["license"])
         expect(u["custom_incidents_available"] is False and u["custom_incidents"] is None, u)
+    finally:
+        other.cleanup()
+
+
+@suite.case("help_rules__4_a_new_code_leads_to_the_tenant_selection")
+def _():
+    tier = world.call("mdr.usage.get").ok()["license"]["tier"]
+    code = sbx.admin("codes/create", {"tier": tier, "region": "europe"})["activation_code"]
+    r = world.call("mdr.activation.new_code", {"code": code, "region": "europe"}).ok()
+    expect(r["license"]["current"] and r["next_step"] == "select_tenants" and r["tenants"], r)
+    expect("tenant" in r["next_step_text"].lower(), r)
+    listed = {t["id"] for t in world.call("mdr.tenants.list").ok()["tenants"]}
+    expect({t["tenant_id"] for t in r["tenants"]} >= listed, r["tenants"], listed)
+    # as in the first activation: the selection, then the steps that follow it
+    world.call("mdr.activation.select_tenants", {"tenants": sorted(listed)}).ok()
+    st = world.activate(which="existing_account")
+    expect(st["activated"] and sorted(st["selected_tenants"]) == sorted(listed), st)
+
+
+@suite.case("help_rules__8_no_activation_in_a_cloud_trial_workspace")
+def _():
+    other = World(sandbox=sbx)
+    try:
+        expect(other.call("mdr.activation.status").ok()["console_kind"] == "on_premises")
+        other.host_ok("server", "console-kind", "cloud_trial")
+        st = other.call("mdr.activation.status").ok()
+        expect(st["console_kind"] == "cloud_trial" and "trial workspace" in st["console_kind_text"], st)
+        other.sign_in().ok()
+        sbx.requests(clear=True)
+        r = other.call("mdr.activation.activate", {"code": sbx.ready["activation_code"],
+                                                   "region": "europe"})
+        r.fails("activation_trial_workspace", rc=1)
+        expect("trial workspace" in r.error["message"], r)
+        expect(not sbx.requests("activation/activate"), "the refused step reached the service")
+        other.call("mdr.activation.accept_ksn_statement", {"accepted": True}).fails(
+            "activation_trial_workspace")
+        ru = other.call("mdr.activation.activate", {"code": sbx.ready["activation_code"],
+                                                    "region": "europe"}, lang="ru")
+        expect("пробном" in ru.error["message"], ru)
     finally:
         other.cleanup()
 
