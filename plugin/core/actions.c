@@ -48,6 +48,7 @@ const mdr_action_def mdr_action_table[] = {
     {"mdr.health.summary", mdr_health_summary, 0, MDR_AUDIT_NONE},
     {"mdr.wizard.get", mdr_wizard_get, 0, MDR_AUDIT_NONE},
     {"mdr.wizard.create_roles", mdr_wizard_create_roles, 0, MDR_AUDIT_CHANGE},
+    {"mdr.diag.run", mdr_diag_run, 0, MDR_AUDIT_NONE},
 };
 const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_table[0];
 

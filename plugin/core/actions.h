@@ -68,4 +68,7 @@ ksc_status mdr_wizard_create_roles(ksc_module *module, const ksc_call *call, cha
  * (checked when the module loads, like the rights XML) */
 int mdr_wizard_check_loaded(char *err, size_t err_size);
 
+/* diagnosis/actions.c */
+ksc_status mdr_diag_run(ksc_module *module, const ksc_call *call, char **response);
+
 #endif

@@ -65,6 +65,7 @@ ROWS = {
     "mdr.health.summary": {},
     "mdr.wizard.get": {},
     "mdr.wizard.create_roles": "probe",
+    "mdr.diag.run": "probe",
 }
 
 suite = Suite("rights_matrix")

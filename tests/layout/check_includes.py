@@ -22,6 +22,7 @@ ALLOWED = {
     "tenants": {"core", "cloud", "licenses/view.h", "licenses/sync.h", "licenses/delivery.h"},
     "health": {"core", "cloud"},
     "wizard": {"core"},
+    "diagnosis": {"core", "cloud", "ksn_file/ksn_file.h", "licenses/cache.h", "licenses/view.h"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
