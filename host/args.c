@@ -22,6 +22,7 @@ static const char usage_text[] =
     "  user passwd NAME                     the web console password, from standard input\n"
     "  role add NAME | role allow|deny NAME AREA | role list | role add-preset PRESET_ID\n"
     "  server add-virtual NAME | server list | server background NAME on|off\n"
+    "  server console-kind [on_premises|cloud|cloud_trial]\n"
     "  devices import FILE.json\n"
     "  devices generate --count N --seed S [--never-sent M] [--tenants T] [--server NAME]\n"
     "  devices list [--server NAME] [--limit N]\n"

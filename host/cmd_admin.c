@@ -123,7 +123,7 @@ int cmd_role(host_ctx *ctx, int argc, char **argv)
 int cmd_server(host_ctx *ctx, int argc, char **argv)
 {
     if (argc < 1)
-        return args_usage("server add-virtual|list|background");
+        return args_usage("server add-virtual|list|background|console-kind");
     static const args_opt none[] = {{NULL, 0}};
     char err[512] = "";
     args_parsed a;
@@ -137,6 +137,19 @@ int cmd_server(host_ctx *ctx, int argc, char **argv)
         if (args_parse(argc - 1, argv + 1, none, 0, 0, &a) != 0)
             return args_usage(NULL);
         args_print_json(servers_list(ctx, 1));
+        return EXIT_OK;
+    }
+    if (strcmp(argv[0], "console-kind") == 0) {
+        if (args_parse(argc - 1, argv + 1, none, 0, 1, &a) != 0)
+            return args_usage("server console-kind [on_premises|cloud|cloud_trial]");
+        if (a.npos == 1 && servers_set_console_kind(ctx, a.pos[0]) != KSC_OK) {
+            snprintf(err, sizeof err, "unknown console kind '%s'", a.pos[0]);
+            return report(KSC_ERR_INVALID, err);
+        }
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "console_kind",
+                               json_object_new_string(servers_console_kind(ctx)));
+        args_print_json(o);
         return EXIT_OK;
     }
     if (strcmp(argv[0], "background") == 0) {
@@ -155,7 +168,7 @@ int cmd_server(host_ctx *ctx, int argc, char **argv)
         args_print_json(o);
         return EXIT_OK;
     }
-    return args_usage("server add-virtual|list|background");
+    return args_usage("server add-virtual|list|background|console-kind");
 }
 
 /* YYYY-MM-DD (UTC midnight) to ms since the epoch. */

@@ -62,9 +62,11 @@ const char *const host_migrations[] = {
     "SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN "
     "SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
-    /* 4: reserved for the per-user "show MDR features" switch (another branch; the lead puts
-     * that step here at merge). A no-op so that step 5 has its number on this branch. */
-    "SELECT 1;",
+    /* 4: what kind of console this host plays (services->console_kind, ABI 1.3): the help
+     * rules some features out of a cloud console's trial workspace. */
+    "CREATE TABLE console(id INTEGER PRIMARY KEY CHECK(id = 1), kind TEXT NOT NULL "
+    "CHECK(kind IN ('on_premises','cloud','cloud_trial')));"
+    "INSERT INTO console VALUES(1, 'on_premises');",
     /* 5: the web console (ksc-host serve): console users' password hashes (PBKDF2, never the
      * password), sign-in failures for the slow-down and lockout, and web sessions keyed by
      * the SHA-256 of the cookie (the cookie itself is never stored). */

@@ -2,6 +2,7 @@
 #include "servers.h"
 
 #include "store.h"
+#include <string.h>
 
 int servers_exists(host_ctx *ctx, const char *name)
 {
@@ -94,4 +95,45 @@ int servers_background(host_ctx *ctx, const char *name)
         on = 0;
     host_unlock(ctx);
     return on != 0;
+}
+
+/* The kinds the help tells apart; a static string, "on_premises" when unreadable. */
+static const char *const CONSOLE_KINDS[] = {"on_premises", "cloud", "cloud_trial", NULL};
+
+const char *servers_console_kind(host_ctx *ctx)
+{
+    const char *kind = CONSOLE_KINDS[0];
+    sqlite3_stmt *st = NULL;
+    host_lock(ctx);
+    if (sqlite3_prepare_v2(ctx->db, "SELECT kind FROM console WHERE id = 1", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        for (const char *const *k = CONSOLE_KINDS; v && *k; k++)
+            if (strcmp(*k, v) == 0)
+                kind = *k;
+    }
+    sqlite3_finalize(st);
+    host_unlock(ctx);
+    return kind;
+}
+
+ksc_status servers_set_console_kind(host_ctx *ctx, const char *kind)
+{
+    int known = 0;
+    for (const char *const *k = CONSOLE_KINDS; *k; k++)
+        known |= strcmp(*k, kind) == 0;
+    if (!known)
+        return KSC_ERR_INVALID;
+    sqlite3_stmt *st = NULL;
+    host_lock(ctx);
+    int ok = sqlite3_prepare_v2(ctx->db, "UPDATE console SET kind = ?1 WHERE id = 1", -1, &st,
+                                NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(st, 1, kind, -1, SQLITE_TRANSIENT);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    host_unlock(ctx);
+    return ok ? KSC_OK : KSC_ERR_FAILED;
 }

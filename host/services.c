@@ -15,6 +15,7 @@
 #include "rights.h"
 #include "secret.h"
 #include "servers.h"
+#include "store.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -147,6 +148,38 @@ static int svc_background_connection(ksc_host *h, const char *server)
     return servers_background(h->ctx, server);
 }
 
+static char *svc_roles_json(ksc_host *h)
+{
+    return json_take(accounts_role_list(h->ctx));
+}
+
+/* Only a main administrator manages roles. */
+static ksc_status svc_role_add_preset(ksc_host *h, const char *user, const char *preset_id)
+{
+    int64_t admin = 0;
+    host_lock(h->ctx);
+    int found = user && preset_id &&
+                store_query_int(h->ctx->db, "SELECT main_admin FROM users WHERE name = ?1", user,
+                                NULL, &admin) == 1;
+    int taken = preset_id &&
+                store_exists(h->ctx->db, "SELECT 1 FROM roles WHERE name = ?1", preset_id, NULL);
+    host_unlock(h->ctx);
+    if (!found || !admin)
+        return KSC_ERR_DENIED;
+    if (taken)
+        return KSC_ERR_CONFLICT;
+    char err[256];
+    ksc_status st = accounts_role_from_preset(h->ctx, preset_id, err, sizeof err);
+    if (st != KSC_OK)
+        host_log(h->ctx, h->module, KSC_LOG_WARNING, "role preset %s: %s", preset_id, err);
+    return st;
+}
+
+static const char *svc_console_kind(ksc_host *h)
+{
+    return servers_console_kind(h->ctx);
+}
+
 int services_fill(struct ksc_host *handle, ksc_host_services *s)
 {
     char dir[PATH_MAX];
@@ -183,6 +216,9 @@ int services_fill(struct ksc_host *handle, ksc_host_services *s)
     s->background_connection = svc_background_connection;
     s->devices_revision = svc_devices_revision;
     s->audit = svc_audit;
+    s->roles_json = svc_roles_json;
+    s->role_add_preset = svc_role_add_preset;
+    s->console_kind = svc_console_kind;
     s->host_version = KSC_HOST_CONSOLE_VERSION;
     return 0;
 }

@@ -47,7 +47,11 @@
  *   1.2  2026-12-02  ksc_host_services.audit: the module hands the host one JSON record per
  *                    change made through it (who, server, action, object, before/after,
  *                    result); the host adds the time and a sequence number and keeps it.
- *   1.3  2026-12-02  ksc_host_services.host_version: the console announces its product
+ *   1.3  2026-12-02  ksc_host_services.roles_json, role_add_preset, console_kind: the console's
+ *                    roles (so a module's wizard can tell whether its presets exist and make
+ *                    them) and what kind of console the host is (on-premises, cloud, cloud
+ *                    trial workspace), for features the help rules out in some kinds.
+ *   1.4  2026-12-02  ksc_host_services.host_version: the console announces its product
  *                    version, so that a module can refuse a console older than it supports.
  */
 #ifndef KSC_PLUGIN_H
@@ -61,7 +65,7 @@ extern "C" {
 #endif
 
 #define KSC_PLUGIN_ABI_MAJOR 1
-#define KSC_PLUGIN_ABI_MINOR 3
+#define KSC_PLUGIN_ABI_MINOR 4
 
 /* The one exported symbol: `const ksc_module_descriptor *ksc_plugin_entry(void);` */
 #define KSC_PLUGIN_ENTRY_SYMBOL "ksc_plugin_entry"
@@ -247,6 +251,22 @@ typedef struct ksc_host_services {
     ksc_status (*audit)(ksc_host *host, const char *record_json);
 
     /* ---- 1.3 (check KSC_HAS_MEMBER and NULL before use) */
+
+    /* The console's roles as JSON (caller frees): [{"name", "title", "preset": null | "id",
+     * "allow": [area ids], "deny": [area ids]}]. */
+    char *(*roles_json)(ksc_host *host);
+
+    /* Creates the role of a module's role preset (named by the preset id; every area the
+     * preset names Allow, the module's other areas Deny) as `user`. KSC_ERR_DENIED when the
+     * user may not manage roles, KSC_ERR_CONFLICT when a role of that name exists,
+     * KSC_ERR_NOT_FOUND for an unknown preset. */
+    ksc_status (*role_add_preset)(ksc_host *host, const char *user, const char *preset_id);
+
+    /* What kind of console the host is: "on_premises", "cloud" or "cloud_trial" (a cloud
+     * console's trial workspace). Static string. */
+    const char *(*console_kind)(ksc_host *host);
+
+    /* ---- 1.4 (check KSC_HAS_MEMBER and NULL before use) */
 
     /* The console's product version, "MAJOR.MINOR[.PATCH[.BUILD]]" (e.g. "15.1.0"): static,
      * valid until unload. A module refuses at init a console older than it supports, with a

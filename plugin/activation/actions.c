@@ -9,6 +9,8 @@
 #include "core/log.h"
 #include "core/reply.h"
 #include "core/request.h"
+#include "core/store.h"
+#include "core/tenant_access.h"
 #include "core/test_point.h"
 
 #include <stdio.h>
@@ -183,6 +185,12 @@ static ksc_status build_status(ksc_module *m, const ksc_call *call, json_object 
         json_object_put(cs);
     }
     add_clock(o, session, call->lang);
+    const char *kind = mdr_console_kind(m);
+    json_object_object_add(o, "console_kind", json_object_new_string(kind));
+    if (strcmp(kind, "cloud_trial") == 0)
+        json_object_object_add(
+            o, "console_kind_text",
+            json_object_new_string(mdr_tr(call->lang, "error.activation_trial_workspace")));
     json_object_object_add(o, "notice", json_object_new_string(mdr_us_notice(call->lang)));
     json_object_put(session);
     *out = o;
@@ -199,10 +207,29 @@ ksc_status mdr_activation_status(ksc_module *m, const ksc_call *call, char **res
     return st == KSC_OK ? mdr_reply_ok(m->services, out, response) : st;
 }
 
+/* The tenants selected at activation are the tenants this server's users may access: an
+ * activation step whose answer says "activated" records them as the server's scope
+ * (core/tenant_access); no selection = every tenant. Best effort, logged: the cloud step is
+ * done either way, and the next step or status call records it again. */
+static void record_scope(ksc_module *m, json_object *answer)
+{
+    json_object *v = NULL, *selected = NULL;
+    if (!answer || !json_object_object_get_ex(answer, "activated", &v) ||
+        !json_object_get_boolean(v))
+        return;
+    json_object_object_get_ex(answer, "selected_tenants", &selected);
+    if (selected && !json_object_is_type(selected, json_type_array))
+        selected = NULL;
+    sqlite3 *db = mdr_store_conn(m->store);
+    if (!db || mdr_tenant_access_set_scope(db, selected) != 0)
+        mdr_log(m->services, KSC_LOG_WARNING, "the server's tenant scope could not be recorded");
+}
+
 /* A step's answer is the service's status; the reply is the console's status built on it. */
 static ksc_status reply_status(ksc_module *m, const ksc_call *call, json_object *answer,
                                json_object *extra, char **response)
 {
+    record_scope(m, answer);
     json_object *out = NULL;
     ksc_status st = build_status(m, call, answer, &out, response);
     json_object_put(answer);
@@ -277,7 +304,8 @@ ksc_status mdr_activation_activate(ksc_module *m, const ksc_call *call, char **r
     json_object *body = parse_code(m, call, &st, response);
     if (!body)
         return st;
-    if ((st = need_background(m, call, response)) != KSC_OK) {
+    if ((st = mdr_activation_refuse_in_trial(m, call, response)) != KSC_OK ||
+        (st = need_background(m, call, response)) != KSC_OK) {
         json_object_put(body);
         return st;
     }
@@ -290,6 +318,10 @@ ksc_status mdr_activation_new_code(ksc_module *m, const ksc_call *call, char **r
     json_object *body = parse_code(m, call, &st, response);
     if (!body)
         return st;
+    if ((st = mdr_activation_refuse_in_trial(m, call, response)) != KSC_OK) {
+        json_object_put(body);
+        return st;
+    }
     json_object *answer = NULL;
     mdr_cloud_error err;
     mdr_cloud_status cs = mdr_cloud_console(m, "activation/new-code", body, 0, &answer, &err);
@@ -299,6 +331,33 @@ ksc_status mdr_activation_new_code(ksc_module *m, const ksc_call *call, char **r
     mdr_activation_log(m, call->user, call->server, "new_code", "");
     json_object *out = json_object_new_object();
     json_object_object_add(out, "license", answer);
+    /* help ("Providing a new activation code"): when the account has tenants, the tenant
+     * selection follows, as in the first activation */
+    json_object *status = NULL;
+    if (mdr_cloud_console(m, "activation/status", NULL, 1, &status, &err) == MDR_CLOUD_OK &&
+        mdr_json_int(status, "tenant_count", 0) > 0) {
+        /* the choice: every tenant of the organization, as the first activation offers */
+        json_object *tenants = NULL, *body2 = json_object_new_object(),
+                    *choice = json_object_new_array();
+        if (mdr_cloud_console(m, "tenants/list", body2, 1, &tenants, &err) == MDR_CLOUD_OK &&
+            json_object_is_type(tenants, json_type_array))
+            for (size_t i = 0; i < json_object_array_length(tenants); i++) {
+                json_object *t = json_object_array_get_idx(tenants, i),
+                            *c = json_object_new_object();
+                json_object_object_add(c, "tenant_id",
+                                       json_object_new_string(mdr_json_str(t, "tenant_id", "")));
+                json_object_object_add(c, "name",
+                                       json_object_new_string(mdr_json_str(t, "name", "")));
+                json_object_array_add(choice, c);
+            }
+        json_object_put(body2);
+        json_object_put(tenants);
+        add_next_step(out, call->lang, "select_tenants");
+        json_object_object_add(out, "tenants", choice);
+    } else {
+        add_next_step(out, call->lang, "none");
+    }
+    json_object_put(status);
     return mdr_reply_ok(m->services, out, response);
 }
 
@@ -336,6 +395,10 @@ ksc_status mdr_activation_select_tenants(ksc_module *m, const ksc_call *call, ch
 {
     ksc_status st;
     json_object *body = string_list(m, call, "tenants", 100, &st, response);
+    if (body && (st = mdr_activation_refuse_in_trial(m, call, response)) != KSC_OK) {
+        json_object_put(body);
+        return st;
+    }
     return body ? step_call(m, call, "activation/select-tenants", body, "select_tenants", response)
                 : st;
 }
@@ -344,6 +407,10 @@ ksc_status mdr_activation_accept_agreements(ksc_module *m, const ksc_call *call,
 {
     ksc_status st;
     json_object *body = string_list(m, call, "agreements", 16, &st, response);
+    if (body && (st = mdr_activation_refuse_in_trial(m, call, response)) != KSC_OK) {
+        json_object_put(body);
+        return st;
+    }
     return body ? step_call(m, call, "activation/accept-agreements", body, "accept_agreements",
                             response)
                 : st;
@@ -361,6 +428,8 @@ ksc_status mdr_activation_accept_ksn_statement(ksc_module *m, const ksc_call *ca
         return st;
     int accepted = mdr_req_bool(req, "accepted", 1);
     json_object_put(req);
+    if ((st = mdr_activation_refuse_in_trial(m, call, response)) != KSC_OK)
+        return st;
     /* What would stop the KSN file from being installed is checked before accepting. */
     if (accepted) {
         if (mdr_server_is_virtual(m, call->server) == 1) {
@@ -433,6 +502,9 @@ static ksc_status stop_step(ksc_module *m, const ksc_call *call, const char *pat
         return mdr_activation_reply_cloud(m, call, &err, response);
     }
     mdr_activation_log(m, call->user, call->server, log_step, "");
+    sqlite3 *db = mdr_store_conn(m->store);
+    if (strcmp(log_step, "terminate") == 0 && (!db || mdr_tenant_access_set_scope(db, NULL) != 0))
+        mdr_log(m->services, KSC_LOG_WARNING, "the server's tenant scope could not be cleared");
     json_object *extra = json_object_new_object();
     json_object_object_add(extra, "kpsn_disabled", json_object_new_boolean(1));
     const char *msg = mdr_json_str(answer, "message", NULL);
@@ -441,6 +513,30 @@ static ksc_status stop_step(ksc_module *m, const ksc_call *call, const char *pat
     char key[96];
     snprintf(key, sizeof key, "activation.%s.done", log_step);
     json_object_object_add(extra, "message_text", json_object_new_string(mdr_tr(call->lang, key)));
+    if (strcmp(log_step, "terminate") == 0) {
+        /* help ("Terminating the use …"): the KSN configuration file should leave the
+         * server's KSN proxy settings, and the policies must stop MDR. The host offers no way
+         * to remove the file (ABI: install and KPSN on/off only), so the answer says it must
+         * be removed and how. */
+        json_object *now_ks = mdr_host_ksn_settings(m, call->server), *cfg = NULL;
+        json_object_object_get_ex(now_ks, "config", &cfg);
+        json_object *ksn = json_object_new_object();
+        int installed = cfg && json_object_is_type(cfg, json_type_object);
+        json_object_object_add(ksn, "installed", json_object_new_boolean(installed));
+        json_object_object_add(ksn, "removed", json_object_new_boolean(0));
+        if (installed)
+            json_object_object_add(ksn, "version",
+                                   json_object_new_string(mdr_json_str(cfg, "version", "")));
+        json_object_object_add(ksn, "text",
+                               json_object_new_string(mdr_tr(
+                                   call->lang, installed ? "activation.terminate.ksn_remove"
+                                                         : "activation.terminate.ksn_none")));
+        json_object_put(now_ks);
+        json_object_object_add(extra, "ksn_file", ksn);
+        json_object_object_add(
+            extra, "policies_text",
+            json_object_new_string(mdr_tr(call->lang, "activation.terminate.policies")));
+    }
     return reply_status(m, call, answer, extra, response);
 }
 

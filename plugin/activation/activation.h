@@ -34,6 +34,13 @@ int mdr_activation_code_normalize(const char *code, char *out, size_t out_size);
 void mdr_activation_log(ksc_module *m, const char *user, const char *server, const char *step,
                         const char *detail);
 
+/* Help: "Activation … is not available in a Kaspersky Security Center Cloud Console trial
+ * workspace". KSC_OK when the host is another kind of console (or cannot say: ABI < 1.3);
+ * otherwise the localized refusal activation_trial_workspace in *response. */
+ksc_status mdr_activation_refuse_in_trial(ksc_module *m, const ksc_call *call, char **response);
+/* The host's console kind ("on_premises" when it cannot say). */
+const char *mdr_console_kind(ksc_module *m);
+
 /* The U.S. notice of the help in `lang` (static). */
 const char *mdr_us_notice(const char *lang);
 

@@ -90,6 +90,23 @@ void mdr_activation_log(ksc_module *m, const char *user, const char *server, con
     sqlite3_finalize(st);
 }
 
+const char *mdr_console_kind(ksc_module *m)
+{
+    const ksc_host_services *s = m->services;
+    const char *kind = KSC_HAS_MEMBER(s, ksc_host_services, console_kind) && s->console_kind
+                           ? s->console_kind(s->host)
+                           : NULL;
+    return kind ? kind : "on_premises";
+}
+
+ksc_status mdr_activation_refuse_in_trial(ksc_module *m, const ksc_call *call, char **response)
+{
+    if (strcmp(mdr_console_kind(m), "cloud_trial") != 0)
+        return KSC_OK;
+    return mdr_reply_error(m->services, call->lang, KSC_ERR_CONFLICT, "activation_trial_workspace",
+                           NULL, response);
+}
+
 const char *mdr_us_notice(const char *lang)
 {
     return mdr_tr(lang, "activation.us_notice");

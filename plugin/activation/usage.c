@@ -42,6 +42,17 @@ static json_object *quota_json(json_object *usage)
     return q;
 }
 
+/* The tiers whose customers can create custom incidents (help: "Comparison of commercial
+ * license tiers": MDR/MDR Expert, MDR Advanced, MDR Prime; not Optimum nor Basic). */
+static int tier_has_custom_incidents(const char *tier)
+{
+    static const char *const with[] = {"expert", "advanced", "prime", NULL};
+    for (const char *const *t = with; tier && *t; t++)
+        if (strcmp(*t, tier) == 0)
+            return 1;
+    return 0;
+}
+
 /* The KPSN block; on a virtual server the main server's file with the help's sentence. */
 static json_object *kpsn_json(ksc_module *m, const ksc_call *call)
 {
@@ -126,7 +137,11 @@ ksc_status mdr_usage_get(ksc_module *m, const ksc_call *call, char **response)
         json_object_put(out);
         return mdr_activation_reply_cloud(m, call, &err, response);
     }
-    json_object_object_add(out, "custom_incidents", usage ? quota_json(usage) : NULL);
+    /* the quota only where the tier allows custom incidents at all */
+    json_object *tier = get(license, "tier");
+    int custom = tier && tier_has_custom_incidents(json_object_get_string(tier));
+    json_object_object_add(out, "custom_incidents_available", json_object_new_boolean(custom));
+    json_object_object_add(out, "custom_incidents", usage && custom ? quota_json(usage) : NULL);
     json_object_put(usage);
     json_object_put(status);
 

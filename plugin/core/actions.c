@@ -77,6 +77,9 @@ const mdr_action_def mdr_action_table[] = {
     {"mdr.responses.reject", mdr_responses_reject, 0, MDR_AUDIT_CHANGE},
     {"mdr.responses.check_isolation_password", mdr_responses_check_isolation_password, 0,
      MDR_AUDIT_NONE},
+    {"mdr.wizard.get", mdr_wizard_get, 0, MDR_AUDIT_NONE},
+    {"mdr.wizard.create_roles", mdr_wizard_create_roles, 0, MDR_AUDIT_CHANGE},
+    {"mdr.diag.run", mdr_diag_run, 0, MDR_AUDIT_NONE},
 };
 const size_t mdr_action_count = sizeof mdr_action_table / sizeof mdr_action_table[0];
 

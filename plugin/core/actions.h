@@ -105,5 +105,14 @@ ksc_status mdr_responses_accept(ksc_module *module, const ksc_call *call, char *
 ksc_status mdr_responses_reject(ksc_module *module, const ksc_call *call, char **response);
 ksc_status mdr_responses_check_isolation_password(ksc_module *module, const ksc_call *call,
                                                   char **response);
+/* wizard/actions.c, wizard/load.c */
+ksc_status mdr_wizard_get(ksc_module *module, const ksc_call *call, char **response);
+ksc_status mdr_wizard_create_roles(ksc_module *module, const ksc_call *call, char **response);
+/* 0 when wizards/getting-started.xml parsed and matched its schema; -1 with "line N: reason"
+ * (checked when the module loads, like the rights XML) */
+int mdr_wizard_check_loaded(char *err, size_t err_size);
+
+/* diagnosis/actions.c */
+ksc_status mdr_diag_run(ksc_module *module, const ksc_call *call, char **response);
 
 #endif

@@ -131,6 +131,8 @@ static const audit_spec SPECS[] = {
     {"mdr.responses.reject", "responses", "req:responses", NULL,
      {NULL}, {"status=resp:status", "comment=req:comment", "decided=resp:decided",
               "failed=resp:failed"}, 0},
+    {"mdr.wizard.create_roles", "roles", NULL, NULL,
+     {NULL}, {"created=resp:created", "already_present=resp:already_present"}, 0},
 };
 /* clang-format on */
 

@@ -7,5 +7,6 @@
 extern const ksc_embedded_file mdr_rights_files[]; /* rights/mdr-rights.xml */
 extern const ksc_embedded_file mdr_locale_files[]; /* locales/mdr.LANG.xlf */
 extern const ksc_embedded_file mdr_sql_files[];    /* resources/sql/NNN_name.sql */
+extern const ksc_embedded_file mdr_wizard_files[]; /* wizards/: the XML and its schema */
 
 #endif

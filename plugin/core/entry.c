@@ -78,6 +78,11 @@ static void build_descriptor(void)
     }
     if (check_consistency(r) != 0)
         return;
+    /* the Getting Started wizard's XML, like the rights: broken = the module does not load */
+    if (mdr_wizard_check_loaded(err, sizeof err) != 0) {
+        snprintf(descriptor_error, sizeof descriptor_error, "%s", err);
+        return;
+    }
     actions = calloc(mdr_action_count, sizeof *actions);
     if (!actions) {
         snprintf(descriptor_error, sizeof descriptor_error, "out of memory");
@@ -243,7 +248,7 @@ ksc_status mdr_module_init(const ksc_host_services *services, const char *config
                             error_json);
         return KSC_ERR_INVALID;
     }
-    /* A console that announces its version (ABI 1.3) must be one this module supports; an
+    /* A console that announces its version (ABI 1.4) must be one this module supports; an
      * older host announces nothing and is taken as before. */
     if (KSC_HAS_MEMBER(services, ksc_host_services, host_version) && services->host_version &&
         version_cmp(services->host_version, MDR_MIN_CONSOLE_VERSION) < 0)

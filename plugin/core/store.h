@@ -57,6 +57,9 @@ int mdr_store_tx(mdr_store *store, mdr_tx_fn fn, void *ctx);
 
 /* The key-value `settings` table. get: 0 found (*value malloc'd), 1 absent, -1 error. */
 int mdr_setting_get(sqlite3 *db, const char *key, char **value);
+/* Settings keys more than one area reads: an MDR configuration file was written
+ * ({from, variant, user, time_ms}; licenses/delivery.c writes it, the wizard reads it). */
+#define MDR_SETTING_CONFIGURATION_FILE "configuration_file.downloaded"
 int mdr_setting_set(sqlite3 *db, const char *key, const char *value); /* 0 or -1 */
 int mdr_setting_delete(sqlite3 *db, const char *key);                 /* 0 or -1 */
 

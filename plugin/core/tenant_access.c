@@ -21,6 +21,8 @@ static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
     return st;
 }
 
+static int grant_add(sqlite3 *db, const char *user, const char *tenant_id, const char *tenant_name);
+
 /* -1 error, 0 unrestricted, 1 restricted (then *root is set). */
 static int restriction(sqlite3 *db, const char *user, int *root)
 {
@@ -39,10 +41,133 @@ static int restriction(sqlite3 *db, const char *user, int *root)
     return out;
 }
 
+/* The settings row holding the server's scope (a JSON array of tenant ids). */
+#define SCOPE_KEY "tenant_access.server_scope"
+
+/* 1 when a scope is recorded, 0 when none, -1 on error. */
+static int scoped(sqlite3 *db)
+{
+    sqlite3_stmt *st = prepare(db, "SELECT 1 FROM settings WHERE key = '" SCOPE_KEY "'");
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* 1 when the tenant id is in the recorded scope (or none is recorded), 0 not, -1 error. */
+static int in_scope(sqlite3 *db, const char *tenant_id)
+{
+    int s = scoped(db);
+    if (s <= 0)
+        return s == 0 ? 1 : -1;
+    sqlite3_stmt *st =
+        prepare(db, "SELECT 1 FROM settings s, json_each(s.value) j WHERE s.key = '" SCOPE_KEY
+                    "' AND j.value = ?1");
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, tenant_id, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int mdr_tenant_access_restricted(sqlite3 *db, const char *user)
+{
+    int root, r = restriction(db, user, &root);
+    return r != 0 ? r : scoped(db);
+}
+
+int mdr_tenant_access_has_grant(sqlite3 *db, const char *user)
 {
     int root;
     return restriction(db, user, &root);
+}
+
+int mdr_tenant_access_set_scope(sqlite3 *db, json_object *tenant_ids)
+{
+    if (!tenant_ids) {
+        sqlite3_stmt *st = prepare(db, "DELETE FROM settings WHERE key = '" SCOPE_KEY "'");
+        return st ? step_done(st) : -1;
+    }
+    json_object *ids = json_object_new_array();
+    for (size_t i = 0; i < json_object_array_length(tenant_ids); i++) {
+        json_object *v = json_object_array_get_idx(tenant_ids, i);
+        if (json_object_is_type(v, json_type_string))
+            json_object_array_add(ids, json_object_get(v));
+    }
+    sqlite3_stmt *st = prepare(db, "INSERT INTO settings (key, value) VALUES ('" SCOPE_KEY
+                                   "', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+                                   "WHERE value <> excluded.value");
+    if (st)
+        sqlite3_bind_text(st, 1, json_object_to_json_string_ext(ids, JSON_C_TO_STRING_PLAIN), -1,
+                          SQLITE_TRANSIENT);
+    json_object_put(ids);
+    return st ? step_done(st) : -1;
+}
+
+json_object *mdr_tenant_access_scope(sqlite3 *db, int *error)
+{
+    *error = 0;
+    sqlite3_stmt *st = prepare(db, "SELECT j.value FROM settings s, json_each(s.value) j WHERE "
+                                   "s.key = '" SCOPE_KEY "' AND j.type = 'text'");
+    int s = scoped(db);
+    if (!st || s < 0) {
+        sqlite3_finalize(st);
+        *error = 1;
+        return NULL;
+    }
+    json_object *out = s ? json_object_new_array() : NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_object_array_add(out,
+                              json_object_new_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        json_object_put(out);
+        *error = 1;
+        return NULL;
+    }
+    return out;
+}
+
+json_object *mdr_tenant_access_visible_ids(sqlite3 *db, const char *user, int *root)
+{
+    int user_root = 1, r = restriction(db, user, &user_root), s = scoped(db);
+    if (r < 0 || s < 0) {
+        *root = -1;
+        return NULL;
+    }
+    *root = 1;
+    if (r == 0 && s == 0)
+        return NULL;
+    *root = r == 1 ? user_root : 1;
+    /* the grant's ids within the scope, or the scope's ids when the user has no grant */
+    const char *sql =
+        r == 1 ? "SELECT tenant_id FROM tenant_access_grants WHERE user_name = ?1 AND (?2 = 0 OR "
+                 "tenant_id IN (SELECT j.value FROM settings s, json_each(s.value) j WHERE s.key = "
+                 "'" SCOPE_KEY "')) ORDER BY tenant_id"
+               : "SELECT j.value FROM settings s, json_each(s.value) j WHERE s.key = '" SCOPE_KEY
+                 "' AND j.type = 'text' AND ?1 IS NOT NULL AND ?2 = 1 ORDER BY j.value";
+    sqlite3_stmt *st = prepare(db, sql);
+    if (!st) {
+        *root = -1;
+        return NULL;
+    }
+    sqlite3_bind_text(st, 1, user ? user : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, s);
+    json_object *out = json_object_new_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_object_array_add(out,
+                              json_object_new_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        json_object_put(out);
+        *root = -1;
+        return NULL;
+    }
+    return out;
 }
 
 static int granted(sqlite3 *db, const char *sql, const char *user, const char *value)
@@ -60,10 +185,13 @@ static int granted(sqlite3 *db, const char *sql, const char *user, const char *v
 int mdr_tenant_access_visible_id(sqlite3 *db, const char *user, const char *tenant_id)
 {
     int root = 0, r = restriction(db, user, &root);
-    if (r <= 0)
-        return r == 0 ? 1 : -1;
+    if (r < 0)
+        return -1;
     if (!tenant_id || !*tenant_id)
-        return root;
+        return r == 0 ? 1 : root;
+    int scope = in_scope(db, tenant_id);
+    if (scope <= 0 || r == 0)
+        return scope;
     return granted(db, "SELECT 1 FROM tenant_access_grants WHERE user_name = ?1 AND tenant_id = ?2",
                    user, tenant_id);
 }
@@ -86,8 +214,7 @@ int mdr_tenant_access_set(sqlite3 *db, const char *user, int root, json_object *
     size_t n = json_object_array_length(tenants);
     for (size_t i = 0; i < n; i++) {
         json_object *t = json_object_array_get_idx(tenants, i);
-        if (mdr_tenant_access_add(db, user, mdr_json_str(t, "tenant_id", ""),
-                                  mdr_json_str(t, "name", "")) != 0)
+        if (grant_add(db, user, mdr_json_str(t, "tenant_id", ""), mdr_json_str(t, "name", "")) != 0)
             return -1;
     }
     return 0;
@@ -102,8 +229,30 @@ int mdr_tenant_access_clear(sqlite3 *db, const char *user)
     return step_done(st);
 }
 
+/* A tenant made on this server joins the server's scope (when one is recorded). */
+static int scope_add(sqlite3 *db, const char *tenant_id)
+{
+    sqlite3_stmt *st = prepare(db, "UPDATE settings SET value = json_insert(value, '$[#]', ?1) "
+                                   "WHERE key = '" SCOPE_KEY "' AND NOT EXISTS (SELECT 1 FROM "
+                                   "json_each(settings.value) j WHERE j.value = ?1)");
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, tenant_id, -1, SQLITE_TRANSIENT);
+    return step_done(st);
+}
+
+static int grant_add(sqlite3 *db, const char *user, const char *tenant_id, const char *tenant_name);
+
 int mdr_tenant_access_add(sqlite3 *db, const char *user, const char *tenant_id,
                           const char *tenant_name)
+{
+    if (tenant_id && *tenant_id && scope_add(db, tenant_id) != 0)
+        return -1;
+    return grant_add(db, user, tenant_id, tenant_name);
+}
+
+/* A grant never widens the server's scope: only a tenant made here joins it. */
+static int grant_add(sqlite3 *db, const char *user, const char *tenant_id, const char *tenant_name)
 {
     /* only for a restricted user: the SELECT finds no row otherwise */
     sqlite3_stmt *st = prepare(db, "INSERT OR REPLACE INTO tenant_access_grants (user_name, "
@@ -130,6 +279,14 @@ int mdr_tenant_access_rename(sqlite3 *db, const char *tenant_id, const char *ten
 
 int mdr_tenant_access_forget(sqlite3 *db, const char *tenant_id)
 {
+    sqlite3_stmt *sc = prepare(db, "UPDATE settings SET value = (SELECT json_group_array(j.value) "
+                                   "FROM json_each(settings.value) j WHERE j.value <> ?1) WHERE "
+                                   "key = '" SCOPE_KEY "'");
+    if (!sc)
+        return -1;
+    sqlite3_bind_text(sc, 1, tenant_id, -1, SQLITE_TRANSIENT);
+    if (step_done(sc) != 0)
+        return -1;
     sqlite3_stmt *st = prepare(db, "DELETE FROM tenant_access_grants WHERE tenant_id = ?1");
     if (!st)
         return -1;

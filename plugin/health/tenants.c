@@ -1,5 +1,5 @@
-/* health/tenants.c — what a console user sees in MDR Health: the tenants granted to them
- * (core/tenant_access.h: grants hold tenant ids) and, on a virtual Administration Server, the
+/* health/tenants.c — what a console user sees in MDR Health: the tenants of the server's
+ * scope granted to them (core/tenant_access.h: ids) and, on a virtual Administration Server, the
  * devices of that server and their assets. Assets and devices name their tenant; the names are
  * resolved to ids through health_tenants, the cloud's tenant list read by the same sync that
  * wrote the assets (migration 006), so a rename in the cloud never hands one tenant's assets
@@ -13,30 +13,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The visible names: the granted ids' names in health_tenants, as the stored rows spell them
- * (the console's devices may differ in case from the cloud), and "" with the root. */
+/* The visible names: the names in health_tenants of the ids the user sees
+ * (mdr_tenant_access_visible_ids: the server's scope and the user's grant, ?1 a JSON array),
+ * as the stored rows spell them (the console's devices may differ in case from the cloud),
+ * and "" with the root. */
 static const char VISIBLE_SQL[] =
-    "SELECT t.name FROM health_tenants t JOIN tenant_access_grants g ON g.tenant_id = "
-    "t.tenant_id AND g.user_name = ?1 "
+    "SELECT t.name FROM health_tenants t JOIN json_each(?1) g ON g.value = t.tenant_id "
     "UNION SELECT s.tenant FROM health_summary s JOIN health_tenants t ON t.name = s.tenant "
-    "COLLATE NOCASE JOIN tenant_access_grants g ON g.tenant_id = t.tenant_id AND g.user_name = ?1 "
+    "COLLATE NOCASE JOIN json_each(?1) g ON g.value = t.tenant_id "
     "UNION SELECT '' WHERE ?2";
+
+/* The ids the user sees as a JSON text (new) and *root; NULL when they see every tenant (or
+ * on error: *root = -1). */
+static char *visible_ids(sqlite3 *db, const char *user, int *root)
+{
+    json_object *ids = mdr_tenant_access_visible_ids(db, user, root);
+    char *text = ids ? strdup(json_object_to_json_string_ext(ids, JSON_C_TO_STRING_PLAIN)) : NULL;
+    json_object_put(ids);
+    if (ids && !text)
+        *root = -1;
+    return text;
+}
 
 int health_visible_tenants(ksc_module *m, sqlite3 *db, const char *user, char **json)
 {
     (void)m;
     *json = NULL;
-    int restricted = mdr_tenant_access_restricted(db, user);
-    if (restricted < 0)
+    int root;
+    char *ids = visible_ids(db, user, &root);
+    if (root < 0)
         return -1;
-    if (restricted == 0)
+    if (!ids)
         return 0;
-    int root = mdr_tenant_access_visible_id(db, user, "");
     sqlite3_stmt *st;
-    if (root < 0 || sqlite3_prepare_v2(db, VISIBLE_SQL, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, VISIBLE_SQL, -1, &st, NULL) != SQLITE_OK) {
+        free(ids);
         return -1;
-    sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_text(st, 1, ids, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 2, root);
+    free(ids);
     json_object *visible = json_object_new_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -52,20 +68,23 @@ int health_visible_tenants(ksc_module *m, sqlite3 *db, const char *user, char **
 
 int health_tenant_name_visible(sqlite3 *db, const char *user, const char *name)
 {
-    int restricted = mdr_tenant_access_restricted(db, user);
-    if (restricted <= 0)
-        return restricted == 0 ? 1 : -1;
-    if (!name || !*name)
-        return mdr_tenant_access_visible_id(db, user, "");
+    int root;
+    char *ids = visible_ids(db, user, &root);
+    if (!ids || !name || !*name) {
+        free(ids);
+        return root;
+    }
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
-                           "SELECT 1 FROM health_tenants t JOIN tenant_access_grants g ON "
-                           "g.tenant_id = t.tenant_id AND g.user_name = ?1 WHERE t.name = ?2 "
-                           "COLLATE NOCASE",
-                           -1, &st, NULL) != SQLITE_OK)
+                           "SELECT 1 FROM health_tenants t JOIN json_each(?1) g ON g.value = "
+                           "t.tenant_id WHERE t.name = ?2 COLLATE NOCASE",
+                           -1, &st, NULL) != SQLITE_OK) {
+        free(ids);
         return -1;
-    sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_text(st, 1, ids, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+    free(ids);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;

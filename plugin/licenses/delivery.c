@@ -1,7 +1,9 @@
 /* delivery.c — see delivery.h. */
 #include "delivery.h"
 #include "core/module.h"
+#include "core/log.h"
 #include "core/reply.h"
+#include "core/store.h"
 
 ksc_status mdr_config_archive_deliver(ksc_module *m, const ksc_call *call, const char *path,
                                       json_object *body, mdr_archive_variant variant,
@@ -36,5 +38,17 @@ ksc_status mdr_config_archive_deliver(ksc_module *m, const ksc_call *call, const
                            json_object_new_string(mdr_archive_variant_name(variant)));
     json_object_object_foreach(extra, k, v) json_object_object_add(out, k, json_object_get(v));
     json_object_put(extra);
+    /* the Getting Started step "configuration file downloaded" reads this record */
+    json_object *rec = json_object_new_object();
+    json_object_object_add(rec, "from", json_object_new_string(path));
+    json_object_object_add(rec, "variant",
+                           json_object_new_string(mdr_archive_variant_name(variant)));
+    json_object_object_add(rec, "user", json_object_new_string(call->user ? call->user : ""));
+    json_object_object_add(rec, "time_ms", json_object_new_int64(now));
+    sqlite3 *db = mdr_store_conn(m->store);
+    if (!db || mdr_setting_set(db, MDR_SETTING_CONFIGURATION_FILE,
+                               json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN)) != 0)
+        mdr_log(m->services, KSC_LOG_WARNING, "the configuration file download was not recorded");
+    json_object_put(rec);
     return mdr_reply_ok(m->services, out, response);
 }

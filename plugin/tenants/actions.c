@@ -680,12 +680,15 @@ ksc_status mdr_tenants_delete(ksc_module *m, const ksc_call *call, char **respon
     char name[128];
     snprintf(name, sizeof name, "%s", mdr_json_str(tenant, "name", ""));
     json_object_put(tenant);
-    if (assets > 0 && !confirmed) {
+    /* a deletion is always confirmed (help: "Deleting a tenant"), with or without assets;
+     * with assets the question says what they lose */
+    if (!confirmed) {
         json_object *d = json_object_new_object();
         json_object_object_add(d, "tenant", json_object_new_string(name));
         json_object_object_add(d, "tenant_id", json_object_new_string(id));
         json_object_object_add(d, "assets", json_object_new_int64(assets));
-        return mdr_reply_error(m->services, call->lang, KSC_ERR_CONFLICT, "tenant_has_assets", d,
+        return mdr_reply_error(m->services, call->lang, KSC_ERR_CONFLICT,
+                               assets > 0 ? "tenant_has_assets" : "tenant_delete_unconfirmed", d,
                                response);
     }
     json_object *body = json_object_new_object(), *answer = NULL;
@@ -848,7 +851,7 @@ ksc_status mdr_tenants_grant(ksc_module *m, const ksc_call *call, char **respons
     /* A restricted caller grants within their own view only: never "all" (to anyone, to
      * themselves least of all), the root only when they see it; their tenants: resolve. */
     sqlite3 *db = mdr_store_conn(m->store);
-    int restricted = db ? mdr_tenant_access_restricted(db, call->user) : -1;
+    int restricted = db ? mdr_tenant_access_has_grant(db, call->user) : -1;
     int caller_root = restricted == 1 ? mdr_tenant_access_visible_id(db, call->user, "") : 1;
     if (restricted < 0 || caller_root < 0) {
         json_object_put(req);

@@ -340,7 +340,7 @@ static void abi__audit_records_reach_a_1_2_host(void)
     stop(&s);
 }
 
-/* ABI 1.3: the console announces its version; the module refuses one older than 15.1 (or
+/* ABI 1.4: the console announces its version; the module refuses one older than 15.1 (or
  * one it cannot read) with a clear error naming both, takes 15.1 and newer, and takes a 1.2
  * table, which announces nothing. */
 static ksc_status init_announcing(fake_host *h, const char *version, size_t size, char **error)
@@ -413,6 +413,38 @@ static void abi__services_table_of_1_1_runs_audited_actions(void)
     CU_ASSERT_PTR_NOT_NULL(response ? strstr(response, "restricted_users") : NULL);
     free(response);
     CU_ASSERT_EQUAL(fake_host_audit_count(h), 0);
+    desc->shutdown(m);
+    free(error);
+    free(small);
+    fake_host_free(h);
+}
+
+static char *poison_roles_json(ksc_host *host)
+{
+    (void)host;
+    CU_FAIL("roles_json read beyond a 1.2 services table");
+    return NULL;
+}
+
+/* A 1.2 host's table ends before roles_json (1.3): the Getting Started tab still answers,
+ * its roles step saying the console cannot tell, and nothing past the table is called. */
+static void abi__services_table_of_1_2_runs_the_wizard(void)
+{
+    fake_host *h = fake_host_new();
+    size_t v1_2 = offsetof(ksc_host_services, roles_json);
+    ksc_host_services *small = malloc(sizeof *small);
+    memcpy(small, fake_host_services(h), sizeof *small);
+    small->size = v1_2;
+    small->roles_json = poison_roles_json;
+    ksc_module *m = NULL;
+    char *error = NULL;
+    CU_ASSERT_EQUAL_FATAL(desc->init(small, NULL, &m, &error), KSC_OK);
+    const ksc_action *get = find_action("mdr.wizard.get");
+    ksc_call c = {sizeof c, "mdr.wizard.get", "admin", "main", "en", "{}", NULL};
+    char *response = NULL;
+    CU_ASSERT_EQUAL(get->run(m, &c, &response), KSC_OK);
+    CU_ASSERT_PTR_NOT_NULL(response ? strstr(response, "does not say which roles") : NULL);
+    free(response);
     desc->shutdown(m);
     free(error);
     free(small);
@@ -503,6 +535,8 @@ int main(void)
     CU_add_test(s, "abi__console_version_checked", abi__console_version_checked);
     CU_add_test(s, "abi__services_table_of_1_1_runs_audited_actions",
                 abi__services_table_of_1_1_runs_audited_actions);
+    CU_add_test(s, "abi__services_table_of_1_2_runs_the_wizard",
+                abi__services_table_of_1_2_runs_the_wizard);
     CU_add_test(s, "abi__invalid_config_refused_with_error_object",
                 abi__invalid_config_refused_with_error_object);
     CU_basic_set_mode(CU_BRM_VERBOSE);

@@ -91,6 +91,9 @@ ROWS = {
     "mdr.responses.accept": "probe",
     "mdr.responses.reject": "probe",
     "mdr.responses.check_isolation_password": "probe",
+    "mdr.wizard.get": {},
+    "mdr.wizard.create_roles": "probe",
+    "mdr.diag.run": "probe",
 }
 
 suite = Suite("rights_matrix")

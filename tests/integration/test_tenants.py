@@ -137,7 +137,10 @@ def _():
     expect(all(x["id"] != t["id"] for x in tenants()["tenants"]), "still listed")
     world.call("mdr.tenants.get", {"id": t["id"]}).fails("tenant_not_found", rc=4)
     empty = create("Empty").ok()
-    world.call("mdr.tenants.delete", {"id": empty["id"]}).ok()  # no assets: no confirmation
+    # no assets: still asked (help's rule 6), then deleted when confirmed
+    world.call("mdr.tenants.delete", {"id": empty["id"]}).fails("tenant_delete_unconfirmed", rc=1)
+    expect(any(x["id"] == empty["id"] for x in tenants()["tenants"]), "deleted without confirmation")
+    world.call("mdr.tenants.delete", {"id": empty["id"], "confirm": True}).ok()
 
 
 @suite.case("tenants__users_see_only_granted_tenants")

@@ -26,6 +26,8 @@ ALLOWED = {
     "reports": {"core", "cloud", "notifications/email_address.h"},
     "connections": {"core", "cloud", "licenses/view.h", "licenses/sync.h"},
     "responses": {"core", "cloud"},
+    "wizard": {"core"},
+    "diagnosis": {"core", "cloud", "ksn_file/ksn_file.h", "licenses/cache.h", "licenses/view.h"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

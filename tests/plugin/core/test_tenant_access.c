@@ -74,8 +74,80 @@ static void tenants__access_rule(void)
     fake_host_free(h);
 }
 
+static json_object *ids(const char *a, const char *b)
+{
+    json_object *arr = json_object_new_array();
+    if (a)
+        json_object_array_add(arr, json_object_new_string(a));
+    if (b)
+        json_object_array_add(arr, json_object_new_string(b));
+    return arr;
+}
+
+/* The server's scope (the tenants selected at activation) bounds everybody; a grant narrows
+ * it; the root stays in scope; a tenant made here joins it, a deleted one leaves it. */
+static void tenants__server_scope(void)
+{
+    fake_host *h = fake_host_new();
+    ksc_module *m = NULL;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(mdr_module_init(fake_host_services(h), NULL, &m, &err), KSC_OK);
+    sqlite3 *db = mdr_store_conn(m->store);
+    int root = 0, error = 0;
+
+    /* no scope recorded: every tenant, nothing to filter */
+    CU_ASSERT_PTR_NULL(mdr_tenant_access_visible_ids(db, "ivan", &root));
+    CU_ASSERT_EQUAL(root, 1);
+    CU_ASSERT_PTR_NULL(mdr_tenant_access_scope(db, &error));
+    CU_ASSERT_EQUAL(error, 0);
+
+    json_object *scope = ids("T1", "T2");
+    CU_ASSERT_EQUAL(mdr_tenant_access_set_scope(db, scope), 0);
+    json_object_put(scope);
+    CU_ASSERT_EQUAL(mdr_tenant_access_restricted(db, "ivan"), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_has_grant(db, "ivan"), 0);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "ivan", "T1"), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "ivan", "T3"), 0); /* outside the scope */
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "ivan", ""), 1);   /* the root stays */
+    json_object *v = mdr_tenant_access_visible_ids(db, "ivan", &root);
+    CU_ASSERT_EQUAL(json_object_array_length(v), 2);
+    CU_ASSERT_EQUAL(root, 1);
+    json_object_put(v);
+
+    /* a grant narrows the scope and never widens it */
+    json_object *g = grants("T2", "Globex", "T3", "Initech");
+    CU_ASSERT_EQUAL(mdr_tenant_access_set(db, "olga", 0, g, "admin", 5), 0);
+    json_object_put(g);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T1"), 0);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T2"), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "olga", "T3"), 0);
+    v = mdr_tenant_access_visible_ids(db, "olga", &root);
+    CU_ASSERT_EQUAL(root, 0);
+    CU_ASSERT_EQUAL(json_object_array_length(v), 1); /* T2: T3 is outside the scope */
+    json_object_put(v);
+
+    /* a tenant made here joins the scope; a deleted one leaves it */
+    CU_ASSERT_EQUAL(mdr_tenant_access_add(db, "ivan", "T9", "New"), 0);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "ivan", "T9"), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_forget(db, "T1"), 0);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "ivan", "T1"), 0);
+    scope = mdr_tenant_access_scope(db, &error);
+    CU_ASSERT_EQUAL(json_object_array_length(scope), 2); /* T2, T9 */
+    json_object_put(scope);
+
+    /* terminating clears it: everything again */
+    CU_ASSERT_EQUAL(mdr_tenant_access_set_scope(db, NULL), 0);
+    CU_ASSERT_EQUAL(mdr_tenant_access_visible_id(db, "ivan", "T1"), 1);
+    CU_ASSERT_EQUAL(mdr_tenant_access_restricted(db, "ivan"), 0);
+
+    mdr_module_shutdown(m);
+    fake_host_free(h);
+}
+
 int main(void)
 {
-    static const unit_test tests[] = {{"tenants__access_rule", tenants__access_rule}, {NULL, NULL}};
+    static const unit_test tests[] = {{"tenants__access_rule", tenants__access_rule},
+                                      {"tenants__server_scope", tenants__server_scope},
+                                      {NULL, NULL}};
     return run_tests("tenants_access", tests);
 }
