@@ -134,7 +134,7 @@ def _():
     expect(row and row[0]["enabled"] is True, row)
     a = world.call("mdr.settings.auto_accept.set", {"mode": "off"}).ok()
     expect(not any(x["enabled"] for x in a["tenants"]), a)
-    world.call("mdr.tenants.delete", {"id": t["id"]}).ok()
+    world.call("mdr.tenants.delete", {"id": t["id"], "confirm": True}).ok()
     expect(all(x["tenant_id"] != t["id"] for x in auto()["tenants"]), "deleted tenant listed")
 
 

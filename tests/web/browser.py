@@ -12,6 +12,7 @@ import subprocess
 
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support import expected_conditions as EC
@@ -59,7 +60,10 @@ class Browser:
 
     # ---- finding and waiting -----------------------------------------------------
     def wait(self, condition, timeout=WAIT_S):
-        return WebDriverWait(self.driver, timeout).until(condition)
+        # A tab re-renders its panel after each answer: an element read in the condition may
+        # be replaced under it, which only means "not yet".
+        return WebDriverWait(self.driver, timeout,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
     def find(self, css):
         return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
@@ -74,7 +78,13 @@ class Browser:
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
     def click(self, css):
-        self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, css))).click()
+        def clicked(d):
+            element = EC.element_to_be_clickable((By.CSS_SELECTOR, css))(d)
+            if not element:
+                return False
+            element.click()  # stale after it was found: the wait tries again
+            return True
+        self.wait(clicked)
 
     def type(self, css, text):
         field = self.find(css)

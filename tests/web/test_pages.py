@@ -92,6 +92,9 @@ def _():
     expect(name.lower().endswith(".zip"), name)
     admin.screenshot("07-tenant-details")
     admin.click("#tenant-delete")
+    # Deleting is always confirmed (the help), assets or not: the warning, then the button.
+    admin.find("#tenant-delete-warning")
+    admin.click("#tenant-delete-anyway")
     admin.find("#tenants-table")
     admin.wait(lambda d: not admin.all('#tenants-table tr[data-tenant="Fabrikam"]'))
 

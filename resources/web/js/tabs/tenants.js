@@ -99,7 +99,7 @@
       KSC.clear(slot);
       const e = err.error || {};
       slot.appendChild(el("p", {class: "warning", id: "tenant-delete-warning"}, e.message || String(err)));
-      if (e.code === "tenant_has_assets")
+      if (e.code === "tenant_has_assets" || e.code === "tenant_delete_unconfirmed")
         slot.appendChild(el("button", {type: "button", class: "danger", id: "tenant-delete-anyway",
           onclick: () => remove(panel, tenant, true, slot)}, t("tenants.delete_anyway")));
     }
