@@ -124,7 +124,7 @@
       KSC.api.call("mdr.reports.list", {utc_offset_minutes: offset()}), tenants()]);
     KSC.clear(panel);
     const slot = el("div", {id: "reports-message"});
-    panel.append(el("h2", {}, t("tab.reports")),
+    panel.append(...[el("h2", {}, t("tab.reports")),
       el("p", {class: "summary", id: "reports-count"}, t("reports.count", {count: list.count, max: list.max})),
       el("p", {class: "hint"}, t("reports.period_hint")),
       el("table", {class: "list", id: "reports-table"}, [
@@ -133,7 +133,8 @@
         el("tbody", {}, list.schedules.map((s) => row(panel, s, slot, tenantList)))]),
       list.schedules.length ? null : el("p", {class: "empty", id: "reports-empty"}, t("reports.none")),
       list.hidden ? el("p", {class: "hint"}, t("reports.hidden", {count: list.hidden})) : null,
-      slot, el("div", {id: "report-form-slot"}, may("mdr.reports.create") ? scheduleForm(panel, null, tenantList) : null));
+      slot, el("div", {id: "report-form-slot"}, may("mdr.reports.create") ? scheduleForm(panel, null, tenantList) : null)]
+      .filter(Boolean));
   }
 
   KSC.defineTab("reports", {render});
