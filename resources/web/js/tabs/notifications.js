@@ -81,8 +81,8 @@
         id: "notif-telegram-unsubscribe", onclick: () =>
           act(panel, "mdr.notifications.telegram.unsubscribe", {}, form)}, t("notifications.unsubscribe")) : null,
       el("div", {id: "notif-telegram-message"}),
-      link ? el("p", {id: "notif-telegram-url-line"}, [t("notifications.link_hint") + " ",
-        el("a", {href: link, id: "notif-telegram-url", target: "_blank", rel: "noopener noreferrer"}, link)]) : null]);
+      link ? el("p", {id: "notif-telegram-url-line"}, el("a", {href: link, id: "notif-telegram-url",
+        target: "_blank", rel: "noopener noreferrer"}, link)) : null]);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const body = {};
