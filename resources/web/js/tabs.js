@@ -16,6 +16,9 @@ KSC.tabRegistry = [
   {id: "licenses", title: "tab.licenses", requires: ["mdr.licenses.list"]},
   {id: "tenants", title: "tab.tenants", requires: ["mdr.tenants.list"]},
   {id: "ksn", title: "tab.ksn", requires: ["mdr.ksn.status"]},
+  {id: "settings", title: "tab.settings", requires: ["mdr.settings.get"]},
+  {id: "notifications", title: "tab.notifications", requires: ["mdr.notifications.get"]},
+  {id: "reports", title: "tab.reports", requires: ["mdr.reports.list"]},
 ];
 
 KSC.tabImpl = {};
