@@ -16,6 +16,8 @@ KSC.tabRegistry = [
   {id: "licenses", title: "tab.licenses", requires: ["mdr.licenses.list"]},
   {id: "tenants", title: "tab.tenants", requires: ["mdr.tenants.list"]},
   {id: "ksn", title: "tab.ksn", requires: ["mdr.ksn.status"]},
+  {id: "connections", title: "tab.connections", requires: ["mdr.connections.list"]},
+  {id: "responses", title: "tab.responses", requires: ["mdr.responses.list"]},
 ];
 
 KSC.tabImpl = {};
