@@ -39,7 +39,7 @@
 
   function secretLine(id, label, value) {
     const input = el("input", {id, readonly: true, value, spellcheck: "false", autocomplete: "off",
-      class: "secret"});
+      class: "secret", size: Math.min(Math.max(String(value).length, 20), 90)});
     const status = el("span", {class: "hint", role: "status", "data-copy-status": id});
     return el("div", {class: "field"}, [el("label", {for: id}, label), input,
       el("button", {type: "button", class: "small", id: id + "-copy",
@@ -48,7 +48,7 @@
 
   /* The one-time box: client ID and refresh token; "Close" removes them from the page. */
   function secretBox(made) {
-    const box = el("div", {class: "card notice", id: "connection-secret", role: "alert"}, [
+    const box = el("div", {class: "card", id: "connection-secret", role: "alert"}, [
       el("h3", {}, t("connections.secret_title", {name: made.connection ? made.connection.name : ""})),
       el("p", {class: "warning", id: "connection-secret-warning"}, t("connections.secret_warning")),
       made.notice ? el("p", {class: "hint"}, made.notice) : null,
