@@ -170,7 +170,7 @@
   async function render(panel) {
     const tenants = await tenantList();
     const body = {};
-    for (const k of ["type", "status", "tenant", "asset"]) if (filters[k]) body[k] = filters[k];
+    for (const k of ["type", "status", "tenant", "asset", "page"]) if (filters[k]) body[k] = filters[k];
     if (body.tenant === ROOT) body.tenant = "";
     let data = null, failure = null;
     try { data = await KSC.api.call("mdr.responses.list", body); }
@@ -196,6 +196,17 @@
         el("td", {}, KSC.date(r.creation_time)),
         el("td", {class: r.valid === false ? "red" : ""}, r.valid === false
           ? (r.problems || []).map((p) => p.message).join("; ") : "")])))]));
+    const pages = Math.max(1, Math.ceil(data.total / (data.page_size || 100)));
+    if (pages > 1) {
+      const go = (page) => () => { filters.page = page; render(panel); };
+      const cur = data.page || 1;
+      panel.appendChild(el("div", {class: "pager", id: "responses-pager", "data-page": cur}, [
+        el("button", {type: "button", class: "small", id: "responses-prev", disabled: cur <= 1, onclick: go(cur - 1)},
+          t("responses.prev")),
+        el("span", {}, t("responses.page", {page: cur, pages})),
+        el("button", {type: "button", class: "small", id: "responses-next", disabled: cur >= pages, onclick: go(cur + 1)},
+          t("responses.next"))]));
+    }
     const decide = decisionForm("responses", () =>
       [...panel.querySelectorAll("input[data-pick]:checked")].map((b) => b.getAttribute("data-pick")),
     () => render(panel));
