@@ -2,7 +2,7 @@
 module + mdr-sandbox: an API connection created in the page, its client ID and refresh token
 shown once (gone when the tab is reopened, nowhere in the page's storage) and proved real on the
 sandbox's public API (session/confirm, assets/count); revoke, the module's refusal of a second
-revoke, Generate, delete with confirmation; a response the SOC made (sandbox admin
+revoke, Generate, edit, delete with confirmation; a response the SOC made (sandbox admin
 responses/create) opened with its parameters as the module names them, accepted with a comment
 (its status changes), the isolation password check (match / no match, the field emptied), two
 responses rejected at once with a result per response; a Security Officer without the
@@ -113,6 +113,13 @@ def _():
     admin.gone("#connection-secret")
     st, _ = api(cid, "session/confirm", {"refresh_token": fresh})
     expect(st == 200, "the regenerated token is refused", st)
+    admin.click(row(cid) + ' button[data-action="edit"]')
+    admin.type("#connection-edit-name", "SIEM renamed")
+    admin.select("#connection-edit-rights", "mdr.security_officer")
+    admin.click("#connection-save")
+    admin.wait(lambda d: attr(row(cid), "data-name") == "SIEM renamed")
+    edited = [c for c in world.call("mdr.connections.list").ok()["connections"] if c["client_id"] == cid]
+    expect(edited[0]["name"] == "SIEM renamed" and edited[0]["rights"] == "mdr.security_officer", edited)
     admin.click(row(cid) + ' button[data-action="delete"]')
     admin.find("#connection-delete-warning")
     admin.click("#connection-delete-confirm")
