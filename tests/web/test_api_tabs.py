@@ -2,7 +2,8 @@
 module + mdr-sandbox: an API connection created in the page, its client ID and refresh token
 shown once (gone when the tab is reopened, nowhere in the page's storage) and proved real on the
 sandbox's public API (session/confirm, assets/count); revoke, the module's refusal of a second
-revoke, Generate, edit, delete with confirmation; a response the SOC made (sandbox admin
+revoke, Generate, edit, delete with confirmation; a licence tier without the REST API (the
+module's note, no create); a response the SOC made (sandbox admin
 responses/create) opened with its parameters as the module names them, accepted with a comment
 (its status changes), the isolation password check (match / no match, the field emptied), two
 responses rejected at once with a result per response; a Security Officer without the
@@ -192,6 +193,32 @@ def _():
         rows = admin.driver.execute_script(
             "return document.querySelectorAll('#responses-table tbody tr').length")
         expect(rows == min(100, total - 100), rows, total)
+
+
+@suite.case("web_api_tabs__tier_without_rest_api_says_so")
+def _():
+    login = "optimum-web@example.test"
+    acc = [a for a in sbx.admin("accounts", {"create": login})["accounts"] if a["login"] == login][0]
+    code = sbx.admin("codes/create", {"tier": "optimum", "region": ""})["activation_code"]
+    other = World(sandbox=sbx)
+    try:
+        other.call("mdr.account.sign_in", {"login": login, "password": acc["password"]}).ok()
+        other.call("mdr.activation.activate", {"code": code, "region": "europe"}).ok()
+        st = other.call("mdr.activation.status").ok()
+        other.call("mdr.activation.accept_agreements",
+                   {"agreements": [a["id"] for a in st["agreements"]]}).ok()
+        other.call("mdr.activation.accept_ksn_statement", {"accepted": True}).ok()
+        note = other.call("mdr.connections.list").ok()["note"]
+        web2 = WebConsole(other)
+        web2.set_password("admin")
+        admin.driver.get(web2.url)  # the same browser, the other console's origin
+        admin.sign_in("admin", DEMO_PASSWORD)
+        admin.tab("connections", "#connections-no-rest-api")
+        expect(admin.find("#connections-no-rest-api").text == note, note)
+        expect(not admin.all("#connection-create"), "create offered without the REST API")
+        admin.screenshot("34-api-connections-no-rest-api")
+    finally:
+        other.cleanup()
 
 
 @suite.case("web_api_tabs__security_officer_sees_no_decisions")
