@@ -19,6 +19,8 @@ KSC.tabRegistry = [
   {id: "settings", title: "tab.settings", requires: ["mdr.settings.get"]},
   {id: "notifications", title: "tab.notifications", requires: ["mdr.notifications.get"]},
   {id: "reports", title: "tab.reports", requires: ["mdr.reports.list"]},
+  {id: "connections", title: "tab.connections", requires: ["mdr.connections.list"]},
+  {id: "responses", title: "tab.responses", requires: ["mdr.responses.list"]},
 ];
 
 KSC.tabImpl = {};
