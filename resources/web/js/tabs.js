@@ -10,6 +10,9 @@
 "use strict";
 
 KSC.tabRegistry = [
+  /* first, and needing only Application Integration: a user without Incident access sees this
+   * tab and nothing else of the section */
+  {id: "getting_started", title: "tab.getting_started", requires: ["mdr.wizard.get"]},
   {id: "usage", title: "tab.usage", requires: ["mdr.usage.get", "mdr.activation.status"]},
   {id: "health", title: "tab.health", requires: ["mdr.health.assets", "mdr.health.status"]},
   {id: "widget", title: "tab.widget", requires: ["mdr.health.summary"]},
@@ -19,6 +22,7 @@ KSC.tabRegistry = [
   {id: "settings", title: "tab.settings", requires: ["mdr.settings.get"]},
   {id: "notifications", title: "tab.notifications", requires: ["mdr.notifications.get"]},
   {id: "reports", title: "tab.reports", requires: ["mdr.reports.list"]},
+  {id: "diagnosis", title: "tab.diagnosis", requires: ["mdr.diag.run"]},
 ];
 
 KSC.tabImpl = {};
