@@ -115,14 +115,14 @@
     const draw = async (after) => {
       const w = await KSC.api.call("mdr.wizard.get", {});
       KSC.clear(panel);
-      panel.append(
+      panel.append(...[
         el("h2", {}, t("tab.getting_started")),
         el("p", {id: "wizard-summary", "data-done": w.done, "data-total": w.total,
           class: w.complete ? "ok" : ""}, t(w.complete ? "wizard.complete" : "wizard.summary",
           {done: w.done, total: w.total})),
         w.other_tabs_visible === false && w.other_tabs_text
           ? el("p", {class: "notice", id: "wizard-other-tabs"}, w.other_tabs_text) : null,
-        el("div", {id: "wizard-steps"}, (w.steps || []).map((s, i) => stepCard(s, i, draw))));
+        el("div", {id: "wizard-steps"}, (w.steps || []).map((s, i) => stepCard(s, i, draw)))].filter(Boolean));
       if (after) {
         const slot = panel.querySelector("#wizard-message-" + after.step);
         if (slot && after.step === "roles") slot.appendChild(rolesResult(after.answer));
