@@ -10,6 +10,9 @@
 "use strict";
 
 KSC.tabRegistry = [
+  /* first, and needing only Application Integration: a user without Incident access sees this
+   * tab and nothing else of the section */
+  {id: "getting_started", title: "tab.getting_started", requires: ["mdr.wizard.get"]},
   {id: "usage", title: "tab.usage", requires: ["mdr.usage.get", "mdr.activation.status"]},
   {id: "health", title: "tab.health", requires: ["mdr.health.assets", "mdr.health.status"]},
   {id: "widget", title: "tab.widget", requires: ["mdr.health.summary"]},
@@ -21,6 +24,7 @@ KSC.tabRegistry = [
   {id: "reports", title: "tab.reports", requires: ["mdr.reports.list"]},
   {id: "connections", title: "tab.connections", requires: ["mdr.connections.list"]},
   {id: "responses", title: "tab.responses", requires: ["mdr.responses.list"]},
+  {id: "diagnosis", title: "tab.diagnosis", requires: ["mdr.diag.run"]},
 ];
 
 KSC.tabImpl = {};
