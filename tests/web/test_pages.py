@@ -58,6 +58,9 @@ def _():
     admin.click("#step-ksn_statement-submit")
     admin.wait(lambda d: admin.find("#activation-state").get_attribute("data-state") == "active")
     admin.find("#usage-details")
+    exceeded = world.call("mdr.usage.get").ok()["license"]["limit_exceeded"]
+    expect(bool(admin.all("#usage-limit-exceeded")) == exceeded,
+           "the page and the module disagree on the exceeded limit", exceeded)
     admin.screenshot("04-usage-active")
     expect(world.call("mdr.activation.status").ok()["state"] == "active")
 

@@ -86,7 +86,11 @@
     const lic = usage.license;
     if (lic) {
       table.appendChild(row(t("usage.license"), lic.name || "—"));
-      table.appendChild(row(t("usage.assets"), (lic.connected_assets ?? "—") + " / " + (lic.assets_limit ?? "—")));
+      const used = (lic.connected_assets ?? "—") + " / " + (lic.assets_limit ?? "—");
+      // More assets than the licence covers: said in words, not left to the reader's arithmetic.
+      table.appendChild(row(t("usage.assets"), lic.limit_exceeded
+        ? [used + " ", el("span", {class: "error", id: "usage-limit-exceeded"}, t("usage.limit_exceeded"))]
+        : used));
       table.appendChild(row(t("usage.expires"), KSC.date(lic.expiration_time)));
     }
     if (usage.region) {
