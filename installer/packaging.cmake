@@ -140,7 +140,7 @@ set(CPACK_COMPONENT_PLUGIN_DESCRIPTION
     "MDR plug-in for the Security Center console\nThe Managed Detection and Response module a Security Center console\nloads: activation, tenants, KSN configuration, licenses and Health.\nShips the module library, its rights, locales, wizards and resources,\nand its configuration /etc/ksc-mdr/mdr.conf.")
 set(CPACK_COMPONENT_HOST_DESCRIPTION
     "reference Security Center console host for the MDR plug-in\nksc-host plays the console's part for plug-in modules: users, roles,\nservers, devices, KSN settings and licenses in its own store, and a\ncommand line. The package runs 'ksc-host serve' as the ksc-host system\nuser (systemd unit ksc-host.service) on the state in /var/lib/ksc-host;\nthe ksc-host command, run by root, uses the same state.")
-set(CPACK_DEBIAN_HOST_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_HOST_PACKAGE_DEPENDS "adduser, openssl")  # openssl: postinst makes the web certificate
 set(CPACK_COMPONENT_SANDBOX_DESCRIPTION
     "MDR cloud stand-in for evaluation and tests\nmdr-sandbox answers the MDR cloud's REST and KSN interfaces on a local\naddress, with its own state, so that a console and the MDR plug-in can\nbe tried without the real cloud. The package installs the program only:\nnothing starts it.")
 include(CPack)

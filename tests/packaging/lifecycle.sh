@@ -214,6 +214,32 @@ else
 fi
 host call mdr.plugin.info >/dev/null
 check "a second start migrates nothing again" test "$(schema)" = "$latest"
+
+# The console comes up from the installed files: the unit's command (systemd does not run
+# here), as the ksc-host user, with the certificate postinst made; the page answers over TLS
+# verified against that certificate.
+serve_answers() {
+  local port=$1 out="$world/serve.out"
+  : >"$out"
+  /usr/bin/ksc-host serve --port "$port" >"$out" 2>"$world/serve.err" &
+  local pid=$!
+  for _ in $(seq 600); do
+    grep -q '"url"' "$out" && break
+    kill -0 "$pid" 2>/dev/null || { cat "$world/serve.err"; return 1; }
+    sleep 0.1
+  done
+  local ok=0
+  curl -fsS --cacert /var/lib/ksc-host/web/server.pem "https://127.0.0.1:$port/" |
+    grep -qi "<html" || ok=1
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+  return $ok
+}
+check "the web certificate is the ksc-host user's, its key 0600" \
+  test "$(stat -c %U:%a /var/lib/ksc-host/web/server.key)" = ksc-host:600
+web_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+check "the web console comes up from the installed files (ksc-host serve, TLS verified)" \
+  serve_answers "$web_port"
 if [ "$old_schema" != "$latest" ]; then
   # The earlier packages over the migrated stores: refused clearly (the host's store or the
   # module's, whichever it opens first), nothing written; then this tree's packages again.
