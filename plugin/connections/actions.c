@@ -498,6 +498,22 @@ static ksc_status one_connection(ksc_module *m, const ksc_call *call, const mdr_
     return st;
 }
 
+/* Sends {"client_id"} of the request to a connections/ endpoint of the console API: KSC_OK with
+ * the cloud's answer (the caller puts it), or the cloud's refusal already in *response. */
+static ksc_status ask_by_client_id(ksc_module *m, const ksc_call *call, json_object *req,
+                                   const char *endpoint, json_object **answer, char **response)
+{
+    json_object *body = json_object_new_object();
+    json_object_object_add(body, "client_id", str(mdr_req_string(req, "client_id", "")));
+    mdr_cloud_error err;
+    *answer = NULL;
+    ksc_status st = KSC_OK;
+    if (mdr_cloud_console(m, endpoint, body, 0, answer, &err) != MDR_CLOUD_OK)
+        st = cloud_failed(m, call, &err, response);
+    json_object_put(body);
+    return st;
+}
+
 ksc_status mdr_connections_generate(ksc_module *m, const ksc_call *call, char **response)
 {
     json_object *req, *conn;
@@ -508,15 +524,11 @@ ksc_status mdr_connections_generate(ksc_module *m, const ksc_call *call, char **
     if (strcmp(mdr_json_str(conn, "status", ""), "Pending activation"))
         st = wrong_status(m, call, "connection_not_pending", conn, response);
     else {
-        json_object *body = json_object_new_object(), *answer = NULL;
-        json_object_object_add(body, "client_id", str(mdr_req_string(req, "client_id", "")));
-        mdr_cloud_error err;
-        if (mdr_cloud_console(m, "connections/refresh", body, 0, &answer, &err) != MDR_CLOUD_OK)
-            st = cloud_failed(m, call, &err, response);
-        else
+        json_object *answer;
+        st = ask_by_client_id(m, call, req, "connections/refresh", &answer, response);
+        if (st == KSC_OK)
             st = mdr_reply_ok(m->services, with_token(m, answer, call->lang), response);
         json_object_put(answer);
-        json_object_put(body);
     }
     json_object_put(conn);
     json_object_put(req);
@@ -533,15 +545,11 @@ ksc_status mdr_connections_revoke(ksc_module *m, const ksc_call *call, char **re
     if (strcmp(status, "Active") && strcmp(status, "Idle"))
         st = wrong_status(m, call, "connection_not_active", conn, response);
     else {
-        json_object *body = json_object_new_object(), *answer = NULL;
-        json_object_object_add(body, "client_id", str(mdr_req_string(req, "client_id", "")));
-        mdr_cloud_error err;
-        if (mdr_cloud_console(m, "connections/revoke", body, 0, &answer, &err) != MDR_CLOUD_OK)
-            st = cloud_failed(m, call, &err, response);
-        else
+        json_object *answer;
+        st = ask_by_client_id(m, call, req, "connections/revoke", &answer, response);
+        if (st == KSC_OK)
             st = mdr_reply_ok(m->services, connection_view(m, answer, call->lang), response);
         json_object_put(answer);
-        json_object_put(body);
     }
     json_object_put(conn);
     json_object_put(req);
@@ -560,12 +568,9 @@ ksc_status mdr_connections_delete(ksc_module *m, const ksc_call *call, char **re
         st = mdr_reply_error(m->services, call->lang, KSC_ERR_INVALID,
                              "connection_delete_unconfirmed", d, response);
     } else {
-        json_object *body = json_object_new_object(), *answer = NULL;
-        json_object_object_add(body, "client_id", str(mdr_req_string(req, "client_id", "")));
-        mdr_cloud_error err;
-        if (mdr_cloud_console(m, "connections/delete", body, 0, &answer, &err) != MDR_CLOUD_OK)
-            st = cloud_failed(m, call, &err, response);
-        else {
+        json_object *answer;
+        st = ask_by_client_id(m, call, req, "connections/delete", &answer, response);
+        if (st == KSC_OK) {
             json_object *out = json_object_new_object();
             json_object_object_add(out, "deleted", json_object_new_boolean(1));
             json_object_object_add(out, "client_id", str(mdr_req_string(req, "client_id", "")));
@@ -573,7 +578,6 @@ ksc_status mdr_connections_delete(ksc_module *m, const ksc_call *call, char **re
             st = mdr_reply_ok(m->services, out, response);
         }
         json_object_put(answer);
-        json_object_put(body);
     }
     json_object_put(conn);
     json_object_put(req);
