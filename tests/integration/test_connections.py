@@ -5,11 +5,7 @@ refused) and the old tokens refused, Generate only on a Pending connection, edit
 confirmation, names at their edge, rights, tenant visibility, a cloud fault changing nothing,
 the plug-in's own connection protected, a tier without the REST API, and the token never kept
 by the module (not in its store, not in any file of the console)."""
-import json
 import os
-import ssl
-import urllib.error
-import urllib.request
 
 from harness import Suite, World, expect
 from lt_common import requests_to
@@ -18,21 +14,9 @@ suite = Suite("connections")
 world = World(batch=True)
 sbx = world.sandbox
 world.activate()
-SSL = ssl.create_default_context(cafile=sbx.ca)
 
 
-def api(client_id, path, body, token=None):
-    """A call as the help's example makes it: POST {base}/{client_id}/{path}."""
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    req = urllib.request.Request(f"{sbx.base_url}/{client_id}/{path}", method="POST",
-                                 data=json.dumps(body).encode(), headers=headers)
-    try:
-        with urllib.request.urlopen(req, context=SSL, timeout=60) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(errors="replace")
+api = sbx.public_api  # the public API as a customer's integration calls it
 
 
 def connections(**kw):

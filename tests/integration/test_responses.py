@@ -6,11 +6,7 @@ failures per response, a decided response refused with its status, tenant visibi
 Security Officer refused, a cloud fault deciding nothing, and the auto-accept setting applied
 by the sandbox to the responses it creates."""
 import hashlib
-import json
 import os
-import ssl
-import urllib.error
-import urllib.request
 
 from harness import Suite, World, expect
 
@@ -18,23 +14,12 @@ suite = Suite("responses")
 world = World(batch=True)
 sbx = world.sandbox
 world.activate()
-SSL = ssl.create_default_context(cafile=sbx.ca)
 PASSWORD = "Lift-Isolation-2026!"
 SALT = "5a17c0ffee00112233445566778899aa"
 DERIVED = hashlib.pbkdf2_hmac("sha256", PASSWORD.encode(), bytes.fromhex(SALT), 10000, 32).hex()
 
 
-def api(client_id, path, body, token=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    req = urllib.request.Request(f"{sbx.base_url}/{client_id}/{path}", method="POST",
-                                 data=json.dumps(body).encode(), headers=headers)
-    try:
-        with urllib.request.urlopen(req, context=SSL, timeout=60) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(errors="replace")
+api = sbx.public_api  # the public API as a customer's integration calls it
 
 
 # a reader of the public API, to pick incidents as the SOC sees them

@@ -9,10 +9,6 @@ responses/create) opened with its parameters as the module names them, accepted 
 responses rejected at once with a result per response; a Security Officer without the
 Responses tab and refused by the server. Screenshots of both tabs (docs/web-console.md)."""
 import hashlib
-import json
-import ssl
-import urllib.error
-import urllib.request
 
 from web_harness import DEMO_PASSWORD, Suite, WebConsole, World, expect
 
@@ -27,25 +23,13 @@ web.set_password("admin")
 world.add_user("olga", preset="mdr.security_officer")
 web.set_password("olga")
 admin = Browser(web, "admin")
-SSL = ssl.create_default_context(cafile=sbx.ca)
 PASSWORD = "Lift-Isolation-2026!"
 SALT = "5a17c0ffee00112233445566778899aa"
 DERIVED = hashlib.pbkdf2_hmac("sha256", PASSWORD.encode(), bytes.fromhex(SALT), 10000, 32).hex()
 state = {}
 
 
-def api(client_id, path, body, token=None):
-    """The sandbox's public API as a customer's integration calls it (test_connections.py)."""
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    req = urllib.request.Request(f"{sbx.base_url}/{client_id}/{path}", method="POST",
-                                 data=json.dumps(body).encode(), headers=headers)
-    try:
-        with urllib.request.urlopen(req, context=SSL, timeout=60) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(errors="replace")
+api = sbx.public_api  # the public API as a customer's integration calls it
 
 
 def attr(css, name):
