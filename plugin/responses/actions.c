@@ -10,6 +10,7 @@
 #include "core/reply.h"
 #include "core/request.h"
 #include "core/tenant_access.h"
+#include "params.h"
 #include "seen.h"
 
 #include <ctype.h>
@@ -18,16 +19,6 @@
 #include <string.h>
 
 static const char *const STATUSES[] = {"Waiting for a decision", "Confirmed", "Declined", NULL};
-static const char *const TYPES[] = {"get_file",
-                                    "isolate",
-                                    "disable_isolation",
-                                    "delete_registry_key",
-                                    "memory_dump",
-                                    "terminate_process",
-                                    "run_script",
-                                    "quarantine",
-                                    "restore_from_quarantine",
-                                    NULL};
 
 /* What a call sees: the incidents (with their responses) and the tenant map. */
 
@@ -72,7 +63,7 @@ static int asset_id_ok(const char *id)
 }
 
 static const mdr_field LIST_FIELDS[] = {
-    {.name = "type", .type = MDR_FIELD_ENUM, .choices = TYPES},
+    {.name = "type", .type = MDR_FIELD_ENUM, .choices = MDR_RESPONSE_TYPES},
     {.name = "status", .type = MDR_FIELD_ENUM, .choices = STATUSES},
     {.name = "tenant", .type = MDR_FIELD_STRING, .max_len = 64},
     {.name = "asset", .type = MDR_FIELD_STRING, .min_len = 1, .max_len = 50},
@@ -172,17 +163,11 @@ ksc_status mdr_responses_get(ksc_module *m, const ksc_call *call, char **respons
     ksc_status st = mdr_request_parse(m->services, call, ONE_FIELDS, &req, response);
     if (st != KSC_OK)
         return st;
-    sqlite3 *db = mdr_store_conn(m->store);
-    if (!db) {
-        json_object_put(req);
-        return mdr_reply_store_error(m->services, call->lang, response);
-    }
+    sqlite3 *db;
     responses_seen s;
-    mdr_cloud_error err;
-    if (responses_fetch(m, NULL, &s, &err) != MDR_CLOUD_OK) {
-        responses_seen_free(&s);
+    if (responses_open_all(m, call, &db, &s, &st, response) != 0) {
         json_object_put(req);
-        return responses_cloud_failed(m, call, &err, response);
+        return st;
     }
     responses_find_ctx f = {mdr_req_string(req, "response_id", ""), NULL, NULL, NULL};
     if (!responses_visit(db, call->user, &s, responses_find_one, &f)) {
@@ -194,6 +179,7 @@ ksc_status mdr_responses_get(ksc_module *m, const ksc_call *call, char **respons
     json_object *out = responses_view(&s, f.inc, f.r, f.tenant_id, call->lang);
     /* the asset in full: isolation, OS, last responses_seen — what a decision weighs */
     json_object *areq = json_object_new_object(), *asset = NULL;
+    mdr_cloud_error err;
     json_object_object_add(areq, "asset_id", responses_str(mdr_json_str(f.r, "asset_id", "")));
     if (mdr_cloud_api(m, "assets/details", areq, 1, &asset, &err) == MDR_CLOUD_OK &&
         json_object_is_type(asset, json_type_object)) {

@@ -78,17 +78,11 @@ static ksc_status decide(ksc_module *m, const ksc_call *call, const char *status
         json_object_put(req);
         return st;
     }
-    sqlite3 *db = mdr_store_conn(m->store);
-    if (!db) {
-        json_object_put(req);
-        return mdr_reply_store_error(m->services, call->lang, response);
-    }
+    sqlite3 *db;
     responses_seen s;
-    mdr_cloud_error err;
-    if (responses_fetch(m, NULL, &s, &err) != MDR_CLOUD_OK) {
-        responses_seen_free(&s);
+    if (responses_open_all(m, call, &db, &s, &st, response) != 0) {
         json_object_put(req);
-        return responses_cloud_failed(m, call, &err, response);
+        return st;
     }
     const char *comment = mdr_req_string(req, "comment", "");
     size_t n = json_object_array_length(ids);
@@ -123,6 +117,7 @@ static ksc_status decide(ksc_module *m, const ksc_call *call, const char *status
         json_object_object_add(body, "status", responses_str(status));
         json_object_object_add(body, "comment", responses_str(comment));
         /* not retried: a decision is not idempotent (a second one is 409) */
+        mdr_cloud_error err;
         mdr_cloud_status cs = mdr_cloud_api(m, "response/update", body, 0, &answer, &err);
         json_object_put(body);
         json_object_put(answer);

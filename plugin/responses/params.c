@@ -13,21 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const TYPES[] = {"get_file",
-                                    "isolate",
-                                    "disable_isolation",
-                                    "delete_registry_key",
-                                    "memory_dump",
-                                    "terminate_process",
-                                    "run_script",
-                                    "quarantine",
-                                    "restore_from_quarantine",
-                                    NULL};
+const char *const MDR_RESPONSE_TYPES[] = {"get_file",
+                                          "isolate",
+                                          "disable_isolation",
+                                          "delete_registry_key",
+                                          "memory_dump",
+                                          "terminate_process",
+                                          "run_script",
+                                          "quarantine",
+                                          "restore_from_quarantine",
+                                          NULL};
 
 int mdr_response_type_known(const char *type)
 {
-    for (int i = 0; type && TYPES[i]; i++)
-        if (strcmp(TYPES[i], type) == 0)
+    for (int i = 0; type && MDR_RESPONSE_TYPES[i]; i++)
+        if (strcmp(MDR_RESPONSE_TYPES[i], type) == 0)
             return 1;
     return 0;
 }

@@ -10,7 +10,10 @@
 #define MDR_ISOLATION_TERM_MAX_S 2678400
 #define MDR_MEMORY_DUMP_DEFAULT_MB 100
 
-/* 1 when `type` is one of the nine response types the SOC creates. */
+/* The nine response types the SOC creates, NULL-terminated (the request enum uses it too). */
+extern const char *const MDR_RESPONSE_TYPES[];
+
+/* 1 when `type` is one of MDR_RESPONSE_TYPES. */
 int mdr_response_type_known(const char *type);
 
 /* The view of `params` (borrowed; NULL = none) of a response of `type` in `lang`:

@@ -31,17 +31,11 @@ ksc_status mdr_responses_check_isolation_password(ksc_module *m, const ksc_call 
     ksc_status st = mdr_request_parse(m->services, call, PASSWORD_FIELDS, &req, response);
     if (st != KSC_OK)
         return st;
-    sqlite3 *db = mdr_store_conn(m->store);
+    sqlite3 *db;
     responses_seen s;
-    mdr_cloud_error err;
-    if (!db) {
+    if (responses_open_all(m, call, &db, &s, &st, response) != 0) {
         json_object_put(req);
-        return mdr_reply_store_error(m->services, call->lang, response);
-    }
-    if (responses_fetch(m, NULL, &s, &err) != MDR_CLOUD_OK) {
-        responses_seen_free(&s);
-        json_object_put(req);
-        return responses_cloud_failed(m, call, &err, response);
+        return st;
     }
     responses_find_ctx f = {mdr_req_string(req, "response_id", ""), NULL, NULL, NULL};
     if (!responses_visit(db, call->user, &s, responses_find_one, &f)) {

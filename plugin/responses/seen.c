@@ -231,6 +231,24 @@ ksc_status responses_cloud_failed(ksc_module *m, const ksc_call *call, const mdr
     return mdr_cloud_fail_reply(m, call->lang, err, NULL, NULL, response);
 }
 
+int responses_open_all(ksc_module *m, const ksc_call *call, sqlite3 **db, responses_seen *s,
+                       ksc_status *st, char **response)
+{
+    memset(s, 0, sizeof *s);
+    *db = mdr_store_conn(m->store);
+    if (!*db) {
+        *st = mdr_reply_store_error(m->services, call->lang, response);
+        return -1;
+    }
+    mdr_cloud_error err;
+    if (responses_fetch(m, NULL, s, &err) != MDR_CLOUD_OK) {
+        responses_seen_free(s);
+        *st = responses_cloud_failed(m, call, &err, response);
+        return -1;
+    }
+    return 0;
+}
+
 int responses_find_one(void *p, json_object *inc, json_object *r, const char *tid)
 {
     responses_find_ctx *f = p;

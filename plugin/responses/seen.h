@@ -21,6 +21,11 @@ typedef struct responses_seen {
 mdr_cloud_status responses_fetch(ksc_module *m, json_object *filter, responses_seen *s,
                                  mdr_cloud_error *err);
 void responses_seen_free(responses_seen *s);
+/* What an action on one or more responses starts with: the calling thread's store connection
+ * and every incident (responses_fetch with no filter). 0 when both are ready (free *s), or -1
+ * when the call has been answered (a store or cloud error in *response, *st its status). */
+int responses_open_all(ksc_module *m, const ksc_call *call, sqlite3 **db, responses_seen *s,
+                       ksc_status *st, char **response);
 /* 1 when the organization has the tenant (not deleted). */
 int responses_tenant_known(const responses_seen *s, const char *tenant_id);
 
