@@ -321,10 +321,45 @@ static int build_body(reports_ctx *c, const ksc_call *call, json_object *req, js
     return 0;
 }
 
+/* Finds the caller's schedule `id` in a loaded context, or answers not found. */
+static json_object *visible_schedule(ksc_module *m, const ksc_call *call, reports_ctx *c,
+                                     const char *id, char **response, ksc_status *st)
+{
+    json_object *s = find_schedule(c, id);
+    if (s && schedule_visible(c, call, s))
+        return s;
+    json_object *d = mdr_details_field("id");
+    json_object_object_add(d, "id", json_object_new_string(id));
+    *st = mdr_reply_error(m->services, call->lang, KSC_ERR_NOT_FOUND, "reports_schedule_not_found",
+                          d, response);
+    return NULL;
+}
+
+/* Sends `body` (taken) to the console API at `path` and answers the schedules as they are
+ * after it; frees the context and the request whatever happens. */
+static ksc_status send_and_answer(ksc_module *m, const ksc_call *call, reports_ctx *c,
+                                  json_object *req, const char *path, json_object *body,
+                                  char **response)
+{
+    json_object *answer = NULL;
+    mdr_cloud_error err;
+    mdr_cloud_status cs = mdr_cloud_console(m, path, body, 0, &answer, &err);
+    json_object_put(body);
+    ksc_status st;
+    if (cs != MDR_CLOUD_OK)
+        st = mdr_cloud_fail_reply(m, call->lang, &err, REPORT_CODES, NULL, response);
+    else
+        st = mdr_reply_ok(m->services, view(m, call, c, answer, offset_of(req)), response);
+    json_object_put(answer);
+    ctx_free(c);
+    json_object_put(req);
+    return st;
+}
+
 static ksc_status save(ksc_module *m, const ksc_call *call, const mdr_field *fields, int update,
                        char **response)
 {
-    json_object *req, *body = NULL, *answer = NULL;
+    json_object *req, *body = NULL;
     ksc_status st = mdr_request_parse(m->services, call, fields, &req, response);
     if (st != KSC_OK)
         return st;
@@ -335,16 +370,11 @@ static ksc_status save(ksc_module *m, const ksc_call *call, const mdr_field *fie
         return st;
     }
     json_object *current = NULL;
-    if (update) {
-        current = find_schedule(&c, mdr_req_string(req, "id", ""));
-        if (!current || !schedule_visible(&c, call, current)) {
-            json_object *d = mdr_details_field("id");
-            json_object_object_add(d, "id", json_object_new_string(mdr_req_string(req, "id", "")));
-            ctx_free(&c);
-            json_object_put(req);
-            return mdr_reply_error(m->services, call->lang, KSC_ERR_NOT_FOUND,
-                                   "reports_schedule_not_found", d, response);
-        }
+    if (update &&
+        !(current = visible_schedule(m, call, &c, mdr_req_string(req, "id", ""), response, &st))) {
+        ctx_free(&c);
+        json_object_put(req);
+        return st;
     }
     mdr_rule_error e = {0};
     if (build_body(&c, call, req, current, &body, &e) != 0) {
@@ -356,20 +386,8 @@ static ksc_status save(ksc_module *m, const ksc_call *call, const mdr_field *fie
     if (update)
         json_object_object_add(body, "schedule_id",
                                json_object_new_string(mdr_req_string(req, "id", "")));
-    mdr_cloud_error err;
-    mdr_cloud_status cs =
-        mdr_cloud_console(m, update ? "reports/update" : "reports/create", body, 0, &answer, &err);
-    json_object_put(body);
-    if (cs != MDR_CLOUD_OK) {
-        ctx_free(&c);
-        json_object_put(req);
-        return mdr_cloud_fail_reply(m, call->lang, &err, REPORT_CODES, NULL, response);
-    }
-    json_object *out = view(m, call, &c, answer, offset_of(req));
-    json_object_put(answer);
-    ctx_free(&c);
-    json_object_put(req);
-    return mdr_reply_ok(m->services, out, response);
+    return send_and_answer(m, call, &c, req, update ? "reports/update" : "reports/create", body,
+                           response);
 }
 
 ksc_status mdr_reports_create(ksc_module *m, const ksc_call *call, char **response)
@@ -393,23 +411,9 @@ static const mdr_field ENABLE_FIELDS[] = {
 static const mdr_field DELETE_FIELDS[] = {
     {.name = "id", .type = MDR_FIELD_STRING, .required = 1, .min_len = 1, .max_len = 64}, {0}};
 
-/* Finds the caller's schedule `id` in a loaded context, or answers not found. */
-static json_object *visible_schedule(ksc_module *m, const ksc_call *call, reports_ctx *c,
-                                     const char *id, char **response, ksc_status *st)
-{
-    json_object *s = find_schedule(c, id);
-    if (s && schedule_visible(c, call, s))
-        return s;
-    json_object *d = mdr_details_field("id");
-    json_object_object_add(d, "id", json_object_new_string(id));
-    *st = mdr_reply_error(m->services, call->lang, KSC_ERR_NOT_FOUND, "reports_schedule_not_found",
-                          d, response);
-    return NULL;
-}
-
 ksc_status mdr_reports_enable(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req, *answer = NULL;
+    json_object *req;
     ksc_status st = mdr_request_parse(m->services, call, ENABLE_FIELDS, &req, response);
     if (st != KSC_OK)
         return st;
@@ -431,19 +435,7 @@ ksc_status mdr_reports_enable(ksc_module *m, const ksc_call *call, char **respon
     json_object_object_add(body, "enabled",
                            json_object_new_boolean(mdr_req_bool(req, "enabled", 1)));
     json_object_object_add(body, "acknowledged", json_object_new_boolean(1));
-    mdr_cloud_error err;
-    mdr_cloud_status cs = mdr_cloud_console(m, "reports/update", body, 0, &answer, &err);
-    json_object_put(body);
-    if (cs != MDR_CLOUD_OK) {
-        ctx_free(&c);
-        json_object_put(req);
-        return mdr_cloud_fail_reply(m, call->lang, &err, REPORT_CODES, NULL, response);
-    }
-    json_object *out = view(m, call, &c, answer, offset_of(req));
-    json_object_put(answer);
-    ctx_free(&c);
-    json_object_put(req);
-    return mdr_reply_ok(m->services, out, response);
+    return send_and_answer(m, call, &c, req, "reports/update", body, response);
 }
 
 ksc_status mdr_reports_delete(ksc_module *m, const ksc_call *call, char **response)
