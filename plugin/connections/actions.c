@@ -514,20 +514,30 @@ static ksc_status ask_by_client_id(ksc_module *m, const ksc_call *call, json_obj
     return st;
 }
 
-ksc_status mdr_connections_generate(ksc_module *m, const ksc_call *call, char **response)
+typedef json_object *(*answer_view_fn)(ksc_module *m, json_object *answer, const char *lang);
+
+/* A step the service allows only in some of a connection's statuses (NULL-terminated):
+ * refused with `refusal` in any other, otherwise sent to `endpoint` and answered through
+ * `view`. */
+static ksc_status in_status(ksc_module *m, const ksc_call *call, int need_api,
+                            const char *const statuses[], const char *refusal, const char *endpoint,
+                            answer_view_fn view, char **response)
 {
     json_object *req, *conn;
-    ksc_status st = one_connection(m, call, ID_FIELDS, 1, &req, &conn, response);
+    ksc_status st = one_connection(m, call, ID_FIELDS, need_api, &req, &conn, response);
     if (st != KSC_OK)
         return st;
-    /* help: "Creating an access token": Refresh on a connection Pending activation */
-    if (strcmp(mdr_json_str(conn, "status", ""), "Pending activation"))
-        st = wrong_status(m, call, "connection_not_pending", conn, response);
+    const char *status = mdr_json_str(conn, "status", "");
+    int allowed = 0;
+    for (size_t i = 0; statuses[i] && !allowed; i++)
+        allowed = !strcmp(status, statuses[i]);
+    if (!allowed)
+        st = wrong_status(m, call, refusal, conn, response);
     else {
         json_object *answer;
-        st = ask_by_client_id(m, call, req, "connections/refresh", &answer, response);
+        st = ask_by_client_id(m, call, req, endpoint, &answer, response);
         if (st == KSC_OK)
-            st = mdr_reply_ok(m->services, with_token(m, answer, call->lang), response);
+            st = mdr_reply_ok(m->services, view(m, answer, call->lang), response);
         json_object_put(answer);
     }
     json_object_put(conn);
@@ -535,25 +545,19 @@ ksc_status mdr_connections_generate(ksc_module *m, const ksc_call *call, char **
     return st;
 }
 
+ksc_status mdr_connections_generate(ksc_module *m, const ksc_call *call, char **response)
+{
+    /* help: "Creating an access token": Refresh on a connection Pending activation */
+    static const char *const pending[] = {"Pending activation", NULL};
+    return in_status(m, call, 1, pending, "connection_not_pending", "connections/refresh",
+                     with_token, response);
+}
+
 ksc_status mdr_connections_revoke(ksc_module *m, const ksc_call *call, char **response)
 {
-    json_object *req, *conn;
-    ksc_status st = one_connection(m, call, ID_FIELDS, 0, &req, &conn, response);
-    if (st != KSC_OK)
-        return st;
-    const char *status = mdr_json_str(conn, "status", "");
-    if (strcmp(status, "Active") && strcmp(status, "Idle"))
-        st = wrong_status(m, call, "connection_not_active", conn, response);
-    else {
-        json_object *answer;
-        st = ask_by_client_id(m, call, req, "connections/revoke", &answer, response);
-        if (st == KSC_OK)
-            st = mdr_reply_ok(m->services, connection_view(m, answer, call->lang), response);
-        json_object_put(answer);
-    }
-    json_object_put(conn);
-    json_object_put(req);
-    return st;
+    static const char *const active[] = {"Active", "Idle", NULL};
+    return in_status(m, call, 0, active, "connection_not_active", "connections/revoke",
+                     connection_view, response);
 }
 
 ksc_status mdr_connections_delete(ksc_module *m, const ksc_call *call, char **response)
